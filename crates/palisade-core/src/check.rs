@@ -1,0 +1,226 @@
+//! The check declaration, the trait the engine calls, and the context a
+//! check reports through.
+
+use crate::path::FieldPath;
+use crate::podspec::PodSpecView;
+use crate::pss::{PssControl, PssLevel, PssVersion};
+use crate::resource::Resource;
+use crate::settings::Settings;
+use crate::severity::Severity;
+
+/// What a check looks at; the engine calls only the matching hook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Every object whose kind is in the list (every object when empty).
+    Object(&'static [&'static str]),
+    /// The pod spec of every pod-bearing kind.
+    PodSpec,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckStatus {
+    Preview,
+    Stable,
+    Deprecated,
+}
+
+impl CheckStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Preview => "preview",
+            CheckStatus::Stable => "stable",
+            CheckStatus::Deprecated => "deprecated",
+        }
+    }
+}
+
+/// A control of a compliance framework that a check implements.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameworkRef {
+    /// Framework name as used by `--framework` (`cis-1.10`, `nsa-cisa-1.2`).
+    pub framework: &'static str,
+    /// The control's number or name within the framework.
+    pub control: &'static str,
+}
+
+/// The declaration of a check: everything but its logic.
+#[derive(Debug)]
+pub struct CheckMeta {
+    /// `PAL-<AREA>-<NNN>`, never reused.
+    pub id: &'static str,
+    /// Kebab-case name of the risk.
+    pub slug: &'static str,
+    /// Sentence case, states the problem.
+    pub title: &'static str,
+    pub severity: Severity,
+    pub target: Target,
+    /// Markdown with the headings "What it checks", "Why it matters" and
+    /// "Example", taken from the declaration's doc comment.
+    pub description: &'static str,
+    pub remediation: &'static str,
+    pub references: &'static [&'static str],
+    pub frameworks: &'static [FrameworkRef],
+    /// The Pod Security Standards control this check implements, if any.
+    pub pss: Option<PssControl>,
+    pub status: CheckStatus,
+}
+
+impl CheckMeta {
+    /// The area code: `WL` for `PAL-WL-003`.
+    pub fn area(&self) -> &'static str {
+        self.id.split('-').nth(1).unwrap_or("")
+    }
+
+    /// Whether this check exists at the given policy version (non-PSS checks
+    /// always do).
+    pub fn exists_at(&self, version: PssVersion) -> bool {
+        self.pss.is_none_or(|pss| pss.since <= version)
+    }
+
+    /// Whether this check is part of the PSS profile `level`.
+    pub fn in_pss_level(&self, level: PssLevel) -> bool {
+        self.pss.is_some_and(|pss| pss.level.is_within(level))
+    }
+
+    /// Whether this check maps to `framework`.
+    pub fn maps_to(&self, framework: &str) -> bool {
+        self.frameworks.iter().any(|f| f.framework == framework)
+    }
+}
+
+/// One failure a check reports: the field at fault and what is wrong.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub path: FieldPath,
+    pub message: String,
+}
+
+/// What a check receives besides its subject.
+pub struct CheckContext<'a> {
+    settings: &'a Settings,
+    failures: Vec<Failure>,
+}
+
+impl<'a> CheckContext<'a> {
+    pub fn new(settings: &'a Settings) -> Self {
+        CheckContext {
+            settings,
+            failures: Vec::new(),
+        }
+    }
+
+    pub fn settings(&self) -> &'a Settings {
+        self.settings
+    }
+
+    /// Reports a failure at `path`. Messages start in lower case, name the
+    /// container and field, and never contain a secret value.
+    pub fn fail(&mut self, path: FieldPath, message: impl Into<String>) {
+        self.failures.push(Failure {
+            path,
+            message: message.into(),
+        });
+    }
+
+    /// Takes the failures reported since the last call.
+    pub fn take_failures(&mut self) -> Vec<Failure> {
+        std::mem::take(&mut self.failures)
+    }
+
+    pub fn has_failures(&self) -> bool {
+        !self.failures.is_empty()
+    }
+}
+
+/// A check. Implement only the hook of the check's declared target.
+pub trait Check: Send + Sync {
+    fn meta(&self) -> &'static CheckMeta;
+
+    fn check_object(&self, _object: &Resource, _cx: &mut CheckContext<'_>) {}
+
+    fn check_pod_spec(&self, _pod: &PodSpecView<'_>, _cx: &mut CheckContext<'_>) {}
+}
+
+/// Declares a check: a unit struct, its [`CheckMeta`] (the doc comment
+/// becomes the description) and its [`Check`] implementation.
+///
+/// ```ignore
+/// declare_check! {
+///     /// ## What it checks
+///     /// ...
+///     pub struct PrivilegedContainer {
+///         id: "PAL-WL-003",
+///         slug: "privileged-container",
+///         title: "Container runs privileged",
+///         severity: Critical,
+///         target: Target::PodSpec,
+///         remediation: "...",
+///         references: &["https://..."],
+///         frameworks: &[("cis-1.10", "5.2.2")],
+///         pss: Some((PssLevel::Baseline, "Privileged Containers", 0)),
+///         status: Stable,
+///     }
+///     impl {
+///         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) { .. }
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_check {
+    (
+        $(#[doc = $doc:expr])*
+        pub struct $name:ident {
+            id: $id:expr,
+            slug: $slug:expr,
+            title: $title:expr,
+            severity: $severity:ident,
+            target: $target:expr,
+            remediation: $remediation:expr,
+            references: $references:expr,
+            frameworks: [$(($fw:expr, $control:expr)),* $(,)?],
+            pss: $pss:expr,
+            status: $status:ident $(,)?
+        }
+        impl { $($body:tt)* }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::CheckMeta = $crate::CheckMeta {
+                id: $id,
+                slug: $slug,
+                title: $title,
+                severity: $crate::Severity::$severity,
+                target: $target,
+                description: concat!($($doc, "\n"),*),
+                remediation: $remediation,
+                references: $references,
+                frameworks: &[$($crate::FrameworkRef { framework: $fw, control: $control }),*],
+                pss: $crate::check::pss_control($pss),
+                status: $crate::CheckStatus::$status,
+            };
+        }
+
+        impl $crate::Check for $name {
+            fn meta(&self) -> &'static $crate::CheckMeta {
+                const META: &$crate::CheckMeta = &$name::META;
+                META
+            }
+            $($body)*
+        }
+    };
+}
+
+/// Turns the compact `(level, control, since-minor)` form of a declaration
+/// into a [`PssControl`].
+pub const fn pss_control(spec: Option<(PssLevel, &'static str, u16)>) -> Option<PssControl> {
+    match spec {
+        Some((level, control, since)) => Some(PssControl {
+            control,
+            level,
+            since: PssVersion::v1(since),
+        }),
+        None => None,
+    }
+}

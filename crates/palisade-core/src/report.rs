@@ -1,0 +1,130 @@
+//! The immutable result of a scan, handed to reporters.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::check::CheckMeta;
+use crate::path::FieldPath;
+use crate::resource::ResourceId;
+use crate::severity::Severity;
+use crate::span::Pos;
+
+/// One violation of one check by one object.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub check: &'static CheckMeta,
+    pub message: String,
+    pub resource: Arc<ResourceId>,
+    pub file: Arc<str>,
+    pub pos: Pos,
+    pub path: FieldPath,
+}
+
+impl Finding {
+    pub fn severity(&self) -> Severity {
+        self.check.severity
+    }
+}
+
+/// A finding that an exception suppressed.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub reason: String,
+    pub until: Option<String>,
+}
+
+/// Something wrong with an exception annotation (expired, malformed,
+/// unused): reported, never silently ignored.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExceptionNotice {
+    pub resource: Arc<ResourceId>,
+    pub file: Arc<str>,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// An input that could not be read or understood, with where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InputError {
+    pub file: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(file: impl Into<String>, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        InputError {
+            file: file.into(),
+            line: pos.map(|p| p.line),
+            column: pos.map(|p| p.column),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Counts that every output prints.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
+    /// Files (and stdin, and rendered Kustomize directories) read.
+    pub files: usize,
+    /// Kubernetes objects found.
+    pub resources: usize,
+    /// Checks selected for this scan.
+    pub checks: usize,
+    /// (check, object) pairs evaluated.
+    pub evaluations: usize,
+    /// Evaluations without a finding.
+    pub passed: usize,
+    pub findings: usize,
+    pub suppressed: usize,
+    pub errors: usize,
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+}
+
+impl Totals {
+    pub fn count_severity(&mut self, severity: Severity) {
+        match severity {
+            Severity::Critical => self.critical += 1,
+            Severity::High => self.high += 1,
+            Severity::Medium => self.medium += 1,
+            Severity::Low => self.low += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+}
+
+/// Everything a scan produced.
+#[derive(Debug, Clone, Default)]
+pub struct ScanReport {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+    pub exception_notices: Vec<ExceptionNotice>,
+    pub errors: Vec<InputError>,
+    pub totals: Totals,
+    /// The Pod Security Standards version the PSS checks evaluated.
+    pub pss_version: String,
+}
