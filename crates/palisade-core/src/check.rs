@@ -136,6 +136,19 @@ impl<'a> CheckContext<'a> {
 pub trait Check: Send + Sync {
     fn meta(&self) -> &'static CheckMeta;
 
+    /// Whether the check can run with these settings. A check that needs
+    /// configuration (an allow-list, say) is not evaluated without it,
+    /// rather than reporting passes it never checked.
+    fn enabled(&self, _settings: &Settings) -> bool {
+        true
+    }
+
+    /// Why [`Check::enabled`] is false, for the error shown when the check
+    /// is selected explicitly.
+    fn disabled_reason(&self) -> &'static str {
+        ""
+    }
+
     fn check_object(&self, _object: &Resource, _cx: &mut CheckContext<'_>) {}
 
     fn check_pod_spec(&self, _pod: &PodSpecView<'_>, _cx: &mut CheckContext<'_>) {}
@@ -157,7 +170,7 @@ pub trait Check: Send + Sync {
 ///         remediation: "...",
 ///         references: &["https://..."],
 ///         frameworks: &[("cis-1.10", "5.2.2")],
-///         pss: Some((PssLevel::Baseline, "Privileged Containers", 0)),
+///         pss: Some(PssControl::baseline("Privileged Containers", 0)),
 ///         status: Stable,
 ///     }
 ///     impl {
@@ -197,7 +210,7 @@ macro_rules! declare_check {
                 remediation: $remediation,
                 references: $references,
                 frameworks: &[$($crate::FrameworkRef { framework: $fw, control: $control }),*],
-                pss: $crate::check::pss_control($pss),
+                pss: $pss,
                 status: $crate::CheckStatus::$status,
             };
         }
@@ -212,15 +225,3 @@ macro_rules! declare_check {
     };
 }
 
-/// Turns the compact `(level, control, since-minor)` form of a declaration
-/// into a [`PssControl`].
-pub const fn pss_control(spec: Option<(PssLevel, &'static str, u16)>) -> Option<PssControl> {
-    match spec {
-        Some((level, control, since)) => Some(PssControl {
-            control,
-            level,
-            since: PssVersion::v1(since),
-        }),
-        None => None,
-    }
-}

@@ -18,7 +18,7 @@ pub mod span;
 pub use check::{Check, CheckContext, CheckMeta, CheckStatus, FrameworkRef, Target};
 pub use path::{FieldPath, Segment};
 pub use podspec::{ContainerKind, ContainerView, PodSpecView};
-pub use pss::{PssLevel, PssVersion};
+pub use pss::{PssControl, PssLevel, PssVersion};
 pub use report::{Finding, InputError, ScanReport, Totals};
 pub use resource::{Resource, ResourceId, SourceRef};
 pub use settings::Settings;

@@ -102,6 +102,35 @@ pub struct PssControl {
     pub control: &'static str,
     pub level: PssLevel,
     pub since: PssVersion,
+    /// The ID of the baseline check this restricted check replaces in the
+    /// restricted profile (from `since` on), as Pod Security admission does.
+    pub overrides: Option<&'static str>,
+}
+
+impl PssControl {
+    pub const fn baseline(control: &'static str, since_minor: u16) -> Self {
+        PssControl {
+            control,
+            level: PssLevel::Baseline,
+            since: PssVersion::v1(since_minor),
+            overrides: None,
+        }
+    }
+
+    pub const fn restricted(control: &'static str, since_minor: u16) -> Self {
+        PssControl {
+            control,
+            level: PssLevel::Restricted,
+            since: PssVersion::v1(since_minor),
+            overrides: None,
+        }
+    }
+
+    #[must_use]
+    pub const fn overriding(mut self, baseline_check_id: &'static str) -> Self {
+        self.overrides = Some(baseline_check_id);
+        self
+    }
 }
 
 #[cfg(test)]

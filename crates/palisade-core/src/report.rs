@@ -98,6 +98,7 @@ pub struct Totals {
     pub findings: usize,
     pub suppressed: usize,
     pub errors: usize,
+    pub warnings: usize,
     pub critical: usize,
     pub high: usize,
     pub medium: usize,
@@ -124,6 +125,9 @@ pub struct ScanReport {
     pub suppressed: Vec<Suppressed>,
     pub exception_notices: Vec<ExceptionNotice>,
     pub errors: Vec<InputError>,
+    /// Things worth knowing that do not make the scan incomplete, such as
+    /// documents that are not Kubernetes objects.
+    pub warnings: Vec<InputError>,
     pub totals: Totals,
     /// The Pod Security Standards version the PSS checks evaluated.
     pub pss_version: String,

@@ -1,1 +1,13 @@
+//! Runs any slice of checks over resources. It knows nothing of the
+//! catalogue or of inputs: the binary hands it the checks and the objects.
+#![forbid(unsafe_code)]
 
+mod engine;
+mod exceptions;
+mod outcome;
+mod selection;
+
+pub use engine::Engine;
+pub use exceptions::{ANNOTATION_IGNORE, ANNOTATION_REASON, ANNOTATION_UNTIL};
+pub use outcome::Outcome;
+pub use selection::{select, Selection, SelectionError};

@@ -1,0 +1,43 @@
+use palisade_core::{declare_check, CheckContext, PodSpecView, PssControl, Target};
+use serde_json::Value;
+
+declare_check! {
+    /// ## What it checks
+    /// Container ports with a non-zero `hostPort`.
+    ///
+    /// ## Why it matters
+    /// A host port binds the container directly on the node's network interfaces,
+    /// bypassing Services and most NetworkPolicy implementations, and ties the pod to
+    /// nodes where the port is free.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// ports:
+    /// - containerPort: 8080
+    ///   hostPort: 8080
+    /// ```
+    pub struct HostPort {
+        id: "PAL-WL-006",
+        slug: "host-port",
+        title: "Container binds a host port",
+        severity: Medium,
+        target: Target::PodSpec,
+        remediation: "Remove `hostPort` and expose the container through a Service.",
+        references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
+        frameworks: [("cis-1.10", "5.2.13")],
+        pss: Some(PssControl::baseline("Host Ports", 0)),
+        status: Stable,
+    }
+    impl {
+        fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
+            for c in pod.containers() {
+                for (path, port) in c.list("ports") {
+                    match port.get("hostPort").and_then(Value::as_i64) {
+                        Some(0) | None => {}
+                        Some(n) => cx.fail(path.join("hostPort"), format!("{} binds host port {n}", c.describe())),
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
+
+use crate::helpers::capabilities::{drops, entries, normalize};
+
+declare_check! {
+    /// ## What it checks
+    /// Containers that keep `NET_RAW`: their `capabilities.drop` names neither
+    /// `NET_RAW` nor `ALL`, or they add it back. Windows pods are not judged (Linux
+    /// capabilities do not apply to them).
+    ///
+    /// ## Why it matters
+    /// NET_RAW is in most runtimes' default set. It allows crafting raw packets: ARP
+    /// and DNS spoofing of neighbouring pods on the same node, and it has been the
+    /// enabler of several container-escape CVEs.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// securityContext:
+    ///   capabilities:
+    ///     drop: ["NET_RAW"]
+    /// ```
+    pub struct NetRawNotDropped {
+        id: "PAL-WL-044",
+        slug: "net-raw-not-dropped",
+        title: "Container keeps the NET_RAW capability",
+        severity: Medium,
+        target: Target::PodSpec,
+        remediation: "Drop ALL capabilities (or at least NET_RAW) in `capabilities.drop`.",
+        references: &["https://man7.org/linux/man-pages/man7/capabilities.7.html"],
+        frameworks: [("cis-1.10", "5.2.8")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
+            if pod.is_windows() {
+                return;
+            }
+            for c in pod.containers() {
+                let added: Vec<_> = entries(c, "add").into_iter().filter(|(_, n)| normalize(n) == "NET_RAW").collect();
+                for (path, name) in &added {
+                    cx.fail(path.clone(), format!("{} adds capability {name}", c.describe()));
+                }
+                if added.is_empty() && !drops(c, "NET_RAW") {
+                    cx.fail(c.path.join_all(&["securityContext", "capabilities", "drop"]), format!("{} does not drop NET_RAW (or ALL)", c.describe()));
+                }
+            }
+        }
+    }
+}

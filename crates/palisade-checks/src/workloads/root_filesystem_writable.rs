@@ -1,0 +1,40 @@
+use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
+
+declare_check! {
+    /// ## What it checks
+    /// Containers that do not set `securityContext.readOnlyRootFilesystem: true`.
+    ///
+    /// ## Why it matters
+    /// A writable root file system lets an intruder drop tools, modify binaries and
+    /// persist inside the container. Applications that need scratch space can mount an
+    /// `emptyDir` where they write.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// securityContext:
+    ///   readOnlyRootFilesystem: true
+    /// ```
+    pub struct RootFilesystemWritable {
+        id: "PAL-WL-020",
+        slug: "root-filesystem-writable",
+        title: "Container root file system is writable",
+        severity: Medium,
+        target: Target::PodSpec,
+        remediation: "Set `readOnlyRootFilesystem: true` and mount `emptyDir` volumes where the application writes.",
+        references: &["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
+        frameworks: [("cis-1.10", "5.7.3"), ("nsa-cisa-1.2", "Immutable container file systems")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
+            for c in pod.containers() {
+                match &c.effective.read_only_root_filesystem {
+                    Some(s) if s.value => {}
+                    Some(s) => cx.fail(s.path.clone(), format!("{} sets readOnlyRootFilesystem to false", c.describe())),
+                    None => cx.fail(c.path.join_all(&["securityContext", "readOnlyRootFilesystem"]), format!("{} does not set readOnlyRootFilesystem to true", c.describe())),
+                }
+            }
+        }
+    }
+}

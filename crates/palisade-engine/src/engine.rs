@@ -1,0 +1,144 @@
+//! Dispatching checks to resources by target, and turning failures into
+//! located findings.
+
+use std::sync::Arc;
+
+use palisade_core::check::Failure;
+use palisade_core::report::{ExceptionNotice, Suppressed};
+use palisade_core::{Check, CheckContext, Finding, PodSpecView, Resource, Settings, Target};
+
+use crate::exceptions::Exceptions;
+use crate::outcome::Outcome;
+
+/// Selected checks indexed by target, plus the settings they read.
+pub struct Engine {
+    checks: Vec<&'static dyn Check>,
+    pod_checks: Vec<&'static dyn Check>,
+    object_checks: Vec<(&'static [&'static str], &'static dyn Check)>,
+    settings: Settings,
+}
+
+impl Engine {
+    pub fn new(checks: Vec<&'static dyn Check>, settings: Settings) -> Engine {
+        let mut pod_checks = Vec::new();
+        let mut object_checks = Vec::new();
+        for &check in &checks {
+            match check.meta().target {
+                Target::PodSpec => pod_checks.push(check),
+                Target::Object(kinds) => object_checks.push((kinds, check)),
+            }
+        }
+        Engine {
+            checks,
+            pod_checks,
+            object_checks,
+            settings,
+        }
+    }
+
+    pub fn checks(&self) -> &[&'static dyn Check] {
+        &self.checks
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Runs every applicable check on one resource.
+    pub fn evaluate(&self, resource: &Resource, out: &mut Outcome) {
+        out.resources += 1;
+        let exceptions = Exceptions::of(resource, self.settings.today);
+        let mut used: Vec<&str> = Vec::new();
+        let mut cx = CheckContext::new(&self.settings);
+        if !self.pod_checks.is_empty() {
+            if let Some(pod) = PodSpecView::new(resource) {
+                for &check in &self.pod_checks {
+                    check.check_pod_spec(&pod, &mut cx);
+                    self.record(check, cx.take_failures(), resource, exceptions.as_ref(), &mut used, out);
+                }
+            }
+        }
+        for &(kinds, check) in &self.object_checks {
+            if kinds.is_empty() || kinds.contains(&resource.kind()) {
+                check.check_object(resource, &mut cx);
+                self.record(check, cx.take_failures(), resource, exceptions.as_ref(), &mut used, out);
+            }
+        }
+        if let Some(ex) = exceptions {
+            self.report_exception_problems(resource, &ex, &used, out);
+        }
+    }
+
+    fn record<'e>(
+        &self,
+        check: &'static dyn Check,
+        failures: Vec<Failure>,
+        resource: &Resource,
+        exceptions: Option<&'e Exceptions>,
+        used: &mut Vec<&'static str>,
+        out: &mut Outcome,
+    ) {
+        out.evaluations += 1;
+        if failures.is_empty() {
+            out.passed += 1;
+            return;
+        }
+        let meta = check.meta();
+        let exception = exceptions.filter(|ex| ex.covers(meta.id));
+        if exception.is_some() {
+            used.push(meta.id);
+        }
+        for failure in failures {
+            let finding = Finding {
+                check: meta,
+                pos: resource.source.locate(&failure.path),
+                message: failure.message,
+                resource: Arc::clone(&resource.id),
+                file: Arc::clone(&resource.source.file),
+                path: failure.path,
+            };
+            match exception {
+                Some(ex) => out.suppressed.push(Suppressed {
+                    finding,
+                    reason: ex.reason.clone(),
+                    until: ex.until.map(|d| d.to_string()),
+                }),
+                None => out.findings.push(finding),
+            }
+        }
+    }
+
+    fn report_exception_problems(&self, resource: &Resource, ex: &Exceptions, used: &[&str], out: &mut Outcome) {
+        let notice = |path: &palisade_core::FieldPath, message: String| {
+            let pos = resource.source.locate(path);
+            ExceptionNotice {
+                resource: Arc::clone(&resource.id),
+                file: Arc::clone(&resource.source.file),
+                line: pos.line,
+                column: pos.column,
+                message,
+            }
+        };
+        for (path, message) in &ex.problems {
+            out.notices.push(notice(path, message.clone()));
+        }
+        let path = palisade_core::FieldPath::root()
+            .join("metadata")
+            .join("annotations")
+            .join(crate::ANNOTATION_IGNORE.to_string());
+        for id in &ex.ids {
+            if used.contains(&id.as_str()) {
+                continue;
+            }
+            let evaluated = self.checks.iter().any(|c| c.meta().id == id);
+            let message = if evaluated {
+                format!("unused exception: {id} raised no finding on this resource")
+            } else if self.checks.iter().any(|c| c.meta().id.eq_ignore_ascii_case(id)) {
+                continue;
+            } else {
+                format!("exception names {id}, which was not evaluated in this scan (unknown or not selected)")
+            };
+            out.notices.push(notice(&path, message));
+        }
+    }
+}

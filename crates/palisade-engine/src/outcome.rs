@@ -1,0 +1,72 @@
+//! What evaluating some resources produced, merged into a report at the end.
+
+use palisade_core::report::{ExceptionNotice, Suppressed};
+use palisade_core::{Finding, InputError, ScanReport, Totals};
+
+/// Partial results; cheap to merge, so each parallel task fills its own.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub files: usize,
+    pub resources: usize,
+    pub evaluations: usize,
+    pub passed: usize,
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+    pub notices: Vec<ExceptionNotice>,
+    pub errors: Vec<InputError>,
+    pub warnings: Vec<InputError>,
+}
+
+impl Outcome {
+    pub fn merge(mut self, mut other: Outcome) -> Outcome {
+        self.files += other.files;
+        self.resources += other.resources;
+        self.evaluations += other.evaluations;
+        self.passed += other.passed;
+        self.findings.append(&mut other.findings);
+        self.suppressed.append(&mut other.suppressed);
+        self.notices.append(&mut other.notices);
+        self.errors.append(&mut other.errors);
+        self.warnings.append(&mut other.warnings);
+        self
+    }
+
+    /// The final report, with findings in a stable order (file, line,
+    /// column, check) whatever the order of parallel work.
+    pub fn into_report(mut self, checks: usize, pss_version: String) -> ScanReport {
+        self.findings.sort_by(|a, b| {
+            (&*a.file, a.pos, a.check.id, &a.message).cmp(&(&*b.file, b.pos, b.check.id, &b.message))
+        });
+        self.suppressed.sort_by(|a, b| {
+            (&*a.finding.file, a.finding.pos, a.finding.check.id).cmp(&(&*b.finding.file, b.finding.pos, b.finding.check.id))
+        });
+        let by_place = |a: &InputError, b: &InputError| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column));
+        self.errors.sort_by(by_place);
+        self.warnings.sort_by(by_place);
+        self.notices.sort_by(|a, b| (&*a.file, a.line, a.column).cmp(&(&*b.file, b.line, b.column)));
+        let mut totals = Totals {
+            files: self.files,
+            resources: self.resources,
+            checks,
+            evaluations: self.evaluations,
+            passed: self.passed,
+            findings: self.findings.len(),
+            suppressed: self.suppressed.len(),
+            errors: self.errors.len(),
+            warnings: self.warnings.len(),
+            ..Totals::default()
+        };
+        for finding in &self.findings {
+            totals.count_severity(finding.severity());
+        }
+        ScanReport {
+            findings: self.findings,
+            suppressed: self.suppressed,
+            exception_notices: self.notices,
+            errors: self.errors,
+            warnings: self.warnings,
+            totals,
+            pss_version,
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Choosing which checks run: `--select`, `--ignore`, `--framework`,
+//! `--min-severity` and the Pod Security Standards version.
+
+use palisade_core::{Check, CheckMeta, PssLevel, PssVersion, Settings, Severity};
+
+/// What the user asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// IDs, slugs, area codes (`WL`) or ID prefixes (`PAL-WL`); empty = all.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub framework: Option<String>,
+    pub min_severity: Option<Severity>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SelectionError {
+    #[error("unknown check, slug or area `{0}` (see `palisade checks list`)")]
+    UnknownCheck(String),
+    #[error("unknown framework `{name}` (known: {known})")]
+    UnknownFramework { name: String, known: String },
+    #[error("{id} cannot run: {reason}")]
+    NeedsConfiguration { id: &'static str, reason: &'static str },
+    #[error("the selection leaves no check to run")]
+    Empty,
+}
+
+/// Whether `token` names `meta`: its ID, its slug, its area code, or a
+/// prefix of its ID that ends at a `-` or digit boundary the user typed.
+fn matches(meta: &CheckMeta, token: &str) -> bool {
+    let token_upper = token.to_ascii_uppercase();
+    meta.id == token_upper
+        || meta.slug == token
+        || meta.area() == token_upper
+        || (token_upper.starts_with("PAL-") && meta.id.starts_with(&token_upper))
+}
+
+fn known_frameworks(checks: &[&'static dyn Check]) -> Vec<String> {
+    let mut names: Vec<String> = checks
+        .iter()
+        .flat_map(|c| c.meta().frameworks.iter().map(|f| f.framework.to_string()))
+        .chain(["pss-baseline".to_string(), "pss-restricted".to_string()])
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn pss_profile(framework: &str) -> Option<PssLevel> {
+    match framework {
+        "pss-baseline" => Some(PssLevel::Baseline),
+        "pss-restricted" => Some(PssLevel::Restricted),
+        _ => None,
+    }
+}
+
+/// The checks to run, in catalogue order.
+pub fn select(
+    catalogue: &[&'static dyn Check],
+    selection: &Selection,
+    settings: &Settings,
+) -> Result<Vec<&'static dyn Check>, SelectionError> {
+    for token in selection.select.iter().chain(&selection.ignore) {
+        if !catalogue.iter().any(|c| matches(c.meta(), token)) {
+            return Err(SelectionError::UnknownCheck(token.clone()));
+        }
+    }
+    let framework = selection.framework.as_deref();
+    if let Some(name) = framework {
+        let known = known_frameworks(catalogue);
+        if !known.iter().any(|k| k == name) {
+            return Err(SelectionError::UnknownFramework {
+                name: name.to_string(),
+                known: known.join(", "),
+            });
+        }
+    }
+    let version = settings.pss_version;
+    let explicitly_selected = |c: &&'static dyn Check| {
+        selection.select.iter().any(|t| t.eq_ignore_ascii_case(c.meta().id) || t == c.meta().slug)
+    };
+    let mut chosen: Vec<&'static dyn Check> = Vec::new();
+    for &check in catalogue {
+        let meta = check.meta();
+        let wanted = (selection.select.is_empty() || selection.select.iter().any(|t| matches(meta, t)))
+            && !selection.ignore.iter().any(|t| matches(meta, t))
+            && selection.min_severity.is_none_or(|min| meta.severity >= min)
+            && meta.exists_at(version)
+            && match framework {
+                None => true,
+                Some(name) => match pss_profile(name) {
+                    Some(level) => meta.in_pss_level(level),
+                    None => meta.maps_to(name),
+                },
+            };
+        if !wanted {
+            continue;
+        }
+        if !check.enabled(settings) {
+            if explicitly_selected(&check) {
+                return Err(SelectionError::NeedsConfiguration {
+                    id: meta.id,
+                    reason: check.disabled_reason(),
+                });
+            }
+            continue;
+        }
+        chosen.push(check);
+    }
+    if framework.and_then(pss_profile) == Some(PssLevel::Restricted) {
+        drop_overridden(&mut chosen, version);
+    }
+    if chosen.is_empty() {
+        return Err(SelectionError::Empty);
+    }
+    Ok(chosen)
+}
+
+/// In the restricted profile some restricted controls replace a baseline
+/// one (restricted volume types replace "no hostPath", for instance);
+/// Pod Security admission then evaluates only the replacement.
+fn drop_overridden(chosen: &mut Vec<&'static dyn Check>, version: PssVersion) {
+    let overridden: Vec<&'static str> = chosen
+        .iter()
+        .filter_map(|c| c.meta().pss)
+        .filter(|pss| pss.since <= version)
+        .filter_map(|pss| pss.overrides)
+        .collect();
+    chosen.retain(|c| !overridden.contains(&c.meta().id));
+}
