@@ -6,6 +6,6 @@
 pub mod manifest;
 
 pub use manifest::{
-    discover, document_chunks, parse_chunk, read_input, resources_from_document, Chunk, DocumentObjects, Input,
-    Limits, ParsedDocument, SourceText,
+    discover, document_chunks, parse_chunk, read_input, resources_from_document, Chunk,
+    DocumentObjects, Input, Limits, ParsedDocument, SourceText,
 };

@@ -224,4 +224,3 @@ macro_rules! declare_check {
         }
     };
 }
-

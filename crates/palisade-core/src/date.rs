@@ -88,13 +88,22 @@ mod tests {
     #[test]
     fn converts_epoch_days() {
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days_since_epoch(20_819).to_string(), "2027-01-01");
-        assert_eq!(Date::from_days_since_epoch(11_016).to_string(), "2000-02-29");
+        assert_eq!(
+            Date::from_days_since_epoch(20_819).to_string(),
+            "2027-01-01"
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(11_016).to_string(),
+            "2000-02-29"
+        );
     }
 
     #[test]
     fn parses_and_rejects() {
-        assert_eq!("2026-11-27".parse::<Date>().unwrap(), Date::new(2026, 11, 27).unwrap());
+        assert_eq!(
+            "2026-11-27".parse::<Date>().unwrap(),
+            Date::new(2026, 11, 27).unwrap()
+        );
         assert!("2026-02-30".parse::<Date>().is_err());
         assert!("27/11/2026".parse::<Date>().is_err());
         assert!("2026-11-27T10:00:00Z".parse::<Date>().is_ok());

@@ -135,14 +135,20 @@ mod tests {
             path.to_string(),
             r#"metadata.annotations["container.apparmor.security.beta.kubernetes.io/app"]"#
         );
-        let path = FieldPath::root().join_all(&["spec", "containers"]).join(2).join("image");
+        let path = FieldPath::root()
+            .join_all(&["spec", "containers"])
+            .join(2)
+            .join("image");
         assert_eq!(path.to_string(), "spec.containers[2].image");
     }
 
     #[test]
     fn resolves_through_values() {
         let value = serde_json::json!({"spec": {"containers": [{"name": "a"}]}});
-        let path = FieldPath::root().join_all(&["spec", "containers"]).join(0).join("name");
+        let path = FieldPath::root()
+            .join_all(&["spec", "containers"])
+            .join(0)
+            .join("name");
         assert_eq!(path.resolve(&value), Some(&serde_json::json!("a")));
         assert_eq!(FieldPath::root().join("nope").resolve(&value), None);
     }

@@ -130,11 +130,20 @@ pub fn indexed<'v>(
 
 /// Where the pod spec and pod metadata sit inside a kind, or `None` for
 /// kinds that carry no pod spec.
-pub fn pod_template_paths(kind: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+pub fn pod_template_paths(
+    kind: &str,
+) -> Option<(&'static [&'static str], &'static [&'static str])> {
     match kind {
         "Pod" => Some((&["spec"], &["metadata"])),
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
-        | "Job" => Some((&["spec", "template", "spec"], &["spec", "template", "metadata"])),
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job" => Some((
+            &["spec", "template", "spec"],
+            &["spec", "template", "metadata"],
+        )),
         "CronJob" => Some((
             &["spec", "jobTemplate", "spec", "template", "spec"],
             &["spec", "jobTemplate", "spec", "template", "metadata"],
@@ -172,14 +181,22 @@ fn walk<'v>(value: &'v Value, keys: &[&str]) -> Option<&'v Value> {
     keys.iter().try_fold(value, |v, k| v.get(*k))
 }
 
-fn sourced_bool(object: Option<&Object>, key: &'static str, base: &FieldPath) -> Option<Sourced<bool>> {
+fn sourced_bool(
+    object: Option<&Object>,
+    key: &'static str,
+    base: &FieldPath,
+) -> Option<Sourced<bool>> {
     object?.get(key)?.as_bool().map(|value| Sourced {
         value,
         path: base.join(key),
     })
 }
 
-fn sourced_int(object: Option<&Object>, key: &'static str, base: &FieldPath) -> Option<Sourced<i64>> {
+fn sourced_int(
+    object: Option<&Object>,
+    key: &'static str,
+    base: &FieldPath,
+) -> Option<Sourced<i64>> {
     object?.get(key)?.as_i64().map(|value| Sourced {
         value,
         path: base.join(key),
@@ -231,14 +248,19 @@ impl<'a> PodSpecView<'a> {
                     continue;
                 };
                 let path = list_path.join(index);
-                let name = value.get("name").and_then(Value::as_str).unwrap_or("<unnamed>");
+                let name = value
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("<unnamed>");
                 let sc = value.get("securityContext").and_then(Value::as_object);
                 let sc_path = path.join("securityContext");
                 let inherited_bool = |key| {
-                    sourced_bool(sc, key, &sc_path).or_else(|| sourced_bool(pod_sc, key, &pod_sc_path))
+                    sourced_bool(sc, key, &sc_path)
+                        .or_else(|| sourced_bool(pod_sc, key, &pod_sc_path))
                 };
                 let inherited_int = |key| {
-                    sourced_int(sc, key, &sc_path).or_else(|| sourced_int(pod_sc, key, &pod_sc_path))
+                    sourced_int(sc, key, &sc_path)
+                        .or_else(|| sourced_int(pod_sc, key, &pod_sc_path))
                 };
                 let inherited_object = |key| {
                     sourced_object(sc, key, &sc_path)
@@ -246,7 +268,8 @@ impl<'a> PodSpecView<'a> {
                 };
                 let windows = |s: Option<&'a Object>, base: &FieldPath| {
                     sourced_bool(
-                        s.and_then(|s| s.get("windowsOptions")).and_then(Value::as_object),
+                        s.and_then(|s| s.get("windowsOptions"))
+                            .and_then(Value::as_object),
                         "hostProcess",
                         &base.join("windowsOptions"),
                     )
@@ -260,7 +283,11 @@ impl<'a> PodSpecView<'a> {
                     app_armor_profile: inherited_object("appArmorProfile"),
                     host_process: windows(sc, &sc_path).or_else(|| windows(pod_sc, &pod_sc_path)),
                     privileged: sourced_bool(sc, "privileged", &sc_path),
-                    allow_privilege_escalation: sourced_bool(sc, "allowPrivilegeEscalation", &sc_path),
+                    allow_privilege_escalation: sourced_bool(
+                        sc,
+                        "allowPrivilegeEscalation",
+                        &sc_path,
+                    ),
                     read_only_root_filesystem: sourced_bool(sc, "readOnlyRootFilesystem", &sc_path),
                     capabilities: sourced_object(sc, "capabilities", &sc_path),
                     proc_mount: sc

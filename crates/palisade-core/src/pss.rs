@@ -68,7 +68,9 @@ impl fmt::Display for PssVersion {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PssVersionError {
-    #[error("invalid Pod Security Standards version `{0}` (expected `latest` or `v1.N`, e.g. v1.30)")]
+    #[error(
+        "invalid Pod Security Standards version `{0}` (expected `latest` or `v1.N`, e.g. v1.30)"
+    )]
     Malformed(String),
     #[error("Pod Security Standards version `{0}` is newer than the newest this build knows ({latest}); use `latest`", latest = PssVersion::LATEST)]
     TooNew(String),

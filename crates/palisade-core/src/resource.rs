@@ -86,7 +86,9 @@ impl Resource {
     }
 
     pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.annotations().and_then(|a| a.get(key)).and_then(Value::as_str)
+        self.annotations()
+            .and_then(|a| a.get(key))
+            .and_then(Value::as_str)
     }
 }
 

@@ -149,6 +149,9 @@ mod tests {
     #[test]
     fn key_and_index_hashes_differ() {
         assert_ne!(hash_key(ROOT_HASH, "0"), hash_index(ROOT_HASH, 0));
-        assert_ne!(hash_key(ROOT_HASH, "ab"), hash_key(hash_key(ROOT_HASH, "a"), "b"));
+        assert_ne!(
+            hash_key(ROOT_HASH, "ab"),
+            hash_key(hash_key(ROOT_HASH, "a"), "b")
+        );
     }
 }

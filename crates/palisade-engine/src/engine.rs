@@ -54,14 +54,28 @@ impl Engine {
             if let Some(pod) = PodSpecView::new(resource) {
                 for &check in &self.pod_checks {
                     check.check_pod_spec(&pod, &mut cx);
-                    self.record(check, cx.take_failures(), resource, exceptions.as_ref(), &mut used, out);
+                    self.record(
+                        check,
+                        cx.take_failures(),
+                        resource,
+                        exceptions.as_ref(),
+                        &mut used,
+                        out,
+                    );
                 }
             }
         }
         for &(kinds, check) in &self.object_checks {
             if kinds.is_empty() || kinds.contains(&resource.kind()) {
                 check.check_object(resource, &mut cx);
-                self.record(check, cx.take_failures(), resource, exceptions.as_ref(), &mut used, out);
+                self.record(
+                    check,
+                    cx.take_failures(),
+                    resource,
+                    exceptions.as_ref(),
+                    &mut used,
+                    out,
+                );
             }
         }
         if let Some(ex) = exceptions {
@@ -108,7 +122,13 @@ impl Engine {
         }
     }
 
-    fn report_exception_problems(&self, resource: &Resource, ex: &Exceptions, used: &[&str], out: &mut Outcome) {
+    fn report_exception_problems(
+        &self,
+        resource: &Resource,
+        ex: &Exceptions,
+        used: &[&str],
+        out: &mut Outcome,
+    ) {
         let notice = |path: &palisade_core::FieldPath, message: String| {
             let pos = resource.source.locate(path);
             ExceptionNotice {
@@ -133,7 +153,11 @@ impl Engine {
             let evaluated = self.checks.iter().any(|c| c.meta().id == id);
             let message = if evaluated {
                 format!("unused exception: {id} raised no finding on this resource")
-            } else if self.checks.iter().any(|c| c.meta().id.eq_ignore_ascii_case(id)) {
+            } else if self
+                .checks
+                .iter()
+                .any(|c| c.meta().id.eq_ignore_ascii_case(id))
+            {
                 continue;
             } else {
                 format!("exception names {id}, which was not evaluated in this scan (unknown or not selected)")

@@ -31,7 +31,10 @@ pub struct Exceptions {
 }
 
 fn annotation_path(key: &str) -> FieldPath {
-    FieldPath::root().join("metadata").join("annotations").join(key.to_string())
+    FieldPath::root()
+        .join("metadata")
+        .join("annotations")
+        .join(key.to_string())
 }
 
 impl Exceptions {
@@ -44,13 +47,20 @@ impl Exceptions {
                 .filter(|s| !s.is_empty())
                 .map(|s| s.to_ascii_uppercase())
                 .collect(),
-            reason: resource.annotation(ANNOTATION_REASON).unwrap_or("").trim().to_string(),
+            reason: resource
+                .annotation(ANNOTATION_REASON)
+                .unwrap_or("")
+                .trim()
+                .to_string(),
             ..Exceptions::default()
         };
         if ex.reason.is_empty() {
             ex.problems.push((
                 annotation_path(ANNOTATION_IGNORE),
-                format!("exception for {} is not applied: `{ANNOTATION_REASON}` is missing", ignore.trim()),
+                format!(
+                    "exception for {} is not applied: `{ANNOTATION_REASON}` is missing",
+                    ignore.trim()
+                ),
             ));
             ex.ids.clear();
             return Some(ex);
@@ -60,7 +70,10 @@ impl Exceptions {
                 Ok(date) if date < today => {
                     ex.problems.push((
                         annotation_path(ANNOTATION_UNTIL),
-                        format!("exception for {} expired on {date}; its findings are reported again", ignore.trim()),
+                        format!(
+                            "exception for {} expired on {date}; its findings are reported again",
+                            ignore.trim()
+                        ),
                     ));
                     ex.ids.clear();
                 }

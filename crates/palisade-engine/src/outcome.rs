@@ -35,15 +35,23 @@ impl Outcome {
     /// column, check) whatever the order of parallel work.
     pub fn into_report(mut self, checks: usize, pss_version: String) -> ScanReport {
         self.findings.sort_by(|a, b| {
-            (&*a.file, a.pos, a.check.id, &a.message).cmp(&(&*b.file, b.pos, b.check.id, &b.message))
+            (&*a.file, a.pos, a.check.id, &a.message)
+                .cmp(&(&*b.file, b.pos, b.check.id, &b.message))
         });
         self.suppressed.sort_by(|a, b| {
-            (&*a.finding.file, a.finding.pos, a.finding.check.id).cmp(&(&*b.finding.file, b.finding.pos, b.finding.check.id))
+            (&*a.finding.file, a.finding.pos, a.finding.check.id).cmp(&(
+                &*b.finding.file,
+                b.finding.pos,
+                b.finding.check.id,
+            ))
         });
-        let by_place = |a: &InputError, b: &InputError| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column));
+        let by_place = |a: &InputError, b: &InputError| {
+            (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column))
+        };
         self.errors.sort_by(by_place);
         self.warnings.sort_by(by_place);
-        self.notices.sort_by(|a, b| (&*a.file, a.line, a.column).cmp(&(&*b.file, b.line, b.column)));
+        self.notices
+            .sort_by(|a, b| (&*a.file, a.line, a.column).cmp(&(&*b.file, b.line, b.column)));
         let mut totals = Totals {
             files: self.files,
             resources: self.resources,

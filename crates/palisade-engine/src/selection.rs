@@ -20,7 +20,10 @@ pub enum SelectionError {
     #[error("unknown framework `{name}` (known: {known})")]
     UnknownFramework { name: String, known: String },
     #[error("{id} cannot run: {reason}")]
-    NeedsConfiguration { id: &'static str, reason: &'static str },
+    NeedsConfiguration {
+        id: &'static str,
+        reason: &'static str,
+    },
     #[error("the selection leaves no check to run")]
     Empty,
 }
@@ -77,14 +80,20 @@ pub fn select(
     }
     let version = settings.pss_version;
     let explicitly_selected = |c: &&'static dyn Check| {
-        selection.select.iter().any(|t| t.eq_ignore_ascii_case(c.meta().id) || t == c.meta().slug)
+        selection
+            .select
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(c.meta().id) || t == c.meta().slug)
     };
     let mut chosen: Vec<&'static dyn Check> = Vec::new();
     for &check in catalogue {
         let meta = check.meta();
-        let wanted = (selection.select.is_empty() || selection.select.iter().any(|t| matches(meta, t)))
+        let wanted = (selection.select.is_empty()
+            || selection.select.iter().any(|t| matches(meta, t)))
             && !selection.ignore.iter().any(|t| matches(meta, t))
-            && selection.min_severity.is_none_or(|min| meta.severity >= min)
+            && selection
+                .min_severity
+                .is_none_or(|min| meta.severity >= min)
             && meta.exists_at(version)
             && match framework {
                 None => true,

@@ -1,1 +1,33 @@
-fn main(){}
+//! The `palisade` command. Exit codes: 0 clean, 1 findings at or above
+//! `--fail-on`, 2 usage or input errors (see README.md).
+#![forbid(unsafe_code)]
+
+mod cli;
+mod commands;
+mod pipeline;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit codes, documented in README.md.
+pub mod exit {
+    pub const CLEAN: u8 = 0;
+    pub const FINDINGS: u8 = 1;
+    pub const ERROR: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Scan(args) => commands::scan::run(args),
+        cli::Command::Checks { command } => commands::checks::run(command),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("palisade: error: {error:#}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}

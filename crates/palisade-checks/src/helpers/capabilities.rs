@@ -7,7 +7,10 @@ use serde_json::Value;
 /// the `CAP_` prefix (runtimes accept both spellings).
 pub fn normalize(name: &str) -> String {
     let upper = name.trim().to_ascii_uppercase();
-    upper.strip_prefix("CAP_").map(str::to_string).unwrap_or(upper)
+    upper
+        .strip_prefix("CAP_")
+        .map(str::to_string)
+        .unwrap_or(upper)
 }
 
 /// Entries of `capabilities.add` or `capabilities.drop` (`list` is "add" or
@@ -37,11 +40,22 @@ pub fn drops(container: &ContainerView<'_>, name: &str) -> bool {
 
 /// The family template for "dangerous capability X added": one failure per
 /// container whose `add` list names `capability` (normalised).
-pub fn fail_if_added(containers: &[ContainerView<'_>], capability: &str, why: &str, cx: &mut CheckContext<'_>) {
+pub fn fail_if_added(
+    containers: &[ContainerView<'_>],
+    capability: &str,
+    why: &str,
+    cx: &mut CheckContext<'_>,
+) {
     for container in containers {
         for (path, name) in entries(container, "add") {
             if normalize(name) == capability {
-                cx.fail(path, format!("{} adds capability {name}, which {why}", container.describe()));
+                cx.fail(
+                    path,
+                    format!(
+                        "{} adds capability {name}, which {why}",
+                        container.describe()
+                    ),
+                );
             }
         }
     }

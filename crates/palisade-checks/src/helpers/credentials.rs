@@ -23,14 +23,26 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         regex: Regex::new(re).expect("built-in credential pattern compiles"),
     };
     vec![
-        p("AWS access key ID", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}\b"),
+        p(
+            "AWS access key ID",
+            r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}\b",
+        ),
         p("private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"),
-        p("GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b"),
+        p(
+            "GitHub token",
+            r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b",
+        ),
         p("Slack token", r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
         p("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}"),
         p("Stripe secret key", r"\b(?:sk|rk)_live_[0-9A-Za-z]{16,}"),
-        p("JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-        p("password in URL", r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@$*{}()]{3,}@"),
+        p(
+            "JSON Web Token",
+            r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        ),
+        p(
+            "password in URL",
+            r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@$*{}()]{3,}@",
+        ),
     ]
 });
 
@@ -49,7 +61,8 @@ const SECRET_NAME_WORDS: [&str; 9] = [
 /// Name endings that say the variable holds something about a secret
 /// (where it is, how long it lives), not the secret.
 const NON_SECRET_SUFFIXES: [&str; 12] = [
-    "_FILE", "_PATH", "_DIR", "_NAME", "_TTL", "_EXPIRY", "_LENGTH", "_TIMEOUT", "_ENABLED", "_REF", "_KEY_ID", "_ID",
+    "_FILE", "_PATH", "_DIR", "_NAME", "_TTL", "_EXPIRY", "_LENGTH", "_TIMEOUT", "_ENABLED",
+    "_REF", "_KEY_ID", "_ID",
 ];
 
 fn is_reference_or_trivial(value: &str) -> bool {
@@ -97,7 +110,7 @@ pub fn classify(name: &str, value: &str) -> Option<&'static str> {
     let named_secret = SECRET_NAME_WORDS.iter().any(|w| upper.contains(w))
         && !NON_SECRET_SUFFIXES.iter().any(|s| upper.ends_with(s));
     if named_secret && !is_reference_or_trivial(value) {
-        return Some("literal secret value");
+        return Some("secret");
     }
     if is_high_entropy_token(value) {
         return Some("high-entropy string");
@@ -111,16 +124,28 @@ mod tests {
 
     #[test]
     fn recognises_known_formats() {
-        assert_eq!(classify("X", "AKIAIOSFODNN7EXAMPLE"), Some("AWS access key ID"));
-        assert_eq!(classify("X", "-----BEGIN RSA PRIVATE KEY-----\nabc"), Some("private key"));
-        assert_eq!(classify("X", "postgres://app:s3cretpw@db:5432/app"), Some("password in URL"));
+        assert_eq!(
+            classify("X", "AKIAIOSFODNN7EXAMPLE"),
+            Some("AWS access key ID")
+        );
+        assert_eq!(
+            classify("X", "-----BEGIN RSA PRIVATE KEY-----\nabc"),
+            Some("private key")
+        );
+        assert_eq!(
+            classify("X", "postgres://app:s3cretpw@db:5432/app"),
+            Some("password in URL")
+        );
         assert_eq!(classify("X", "postgres://app:$(DB_PASSWORD)@db/app"), None);
-        assert_eq!(classify("X", &format!("ghp_{}", "a".repeat(36))), Some("GitHub token"));
+        assert_eq!(
+            classify("X", &format!("ghp_{}", "a".repeat(36))),
+            Some("GitHub token")
+        );
     }
 
     #[test]
     fn recognises_named_literals_but_not_references() {
-        assert_eq!(classify("DB_PASSWORD", "changeme"), Some("literal secret value"));
+        assert_eq!(classify("DB_PASSWORD", "changeme"), Some("secret"));
         assert_eq!(classify("DB_PASSWORD", "$(FROM_SECRET)"), None);
         assert_eq!(classify("PASSWORD_FILE", "/run/secrets/db"), None);
         assert_eq!(classify("TOKEN_TTL", "3600"), None);
@@ -131,6 +156,9 @@ mod tests {
     fn entropy_ignores_hex_digests() {
         let sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
         assert_eq!(classify("CHECKSUM", sha), None);
-        assert_eq!(classify("X", "q8Zr4T1vLw9XyBn2Kp7Hs3Jd6Fg0Mc5Va8Qe"), Some("high-entropy string"));
+        assert_eq!(
+            classify("X", "q8Zr4T1vLw9XyBn2Kp7Hs3Jd6Fg0Mc5Va8Qe"),
+            Some("high-entropy string")
+        );
     }
 }

@@ -33,10 +33,19 @@ pub fn normalize(path: &str) -> String {
 
 /// `path` is `dir` or lies below it.
 pub fn is_within(path: &str, dir: &str) -> bool {
-    dir == "/" || path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+    dir == "/"
+        || path == dir
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
-const RUNTIME_SOCKETS: [&str; 4] = ["docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock"];
+const RUNTIME_SOCKETS: [&str; 4] = [
+    "docker.sock",
+    "containerd.sock",
+    "crio.sock",
+    "cri-dockerd.sock",
+];
 const RUNTIME_DIRS: [&str; 6] = [
     "/var/run/containerd",
     "/run/containerd",
@@ -87,7 +96,10 @@ mod tests {
 
     #[test]
     fn normalizes_and_matches() {
-        assert_eq!(normalize("/var/run/../run/./docker.sock//"), "/var/run/docker.sock");
+        assert_eq!(
+            normalize("/var/run/../run/./docker.sock//"),
+            "/var/run/docker.sock"
+        );
         assert!(is_runtime_socket("/run/containerd/containerd.sock"));
         assert!(is_runtime_socket("/var/lib/docker"));
         assert!(!is_runtime_socket("/var/lib/dockerd"));

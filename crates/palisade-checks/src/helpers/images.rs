@@ -62,7 +62,10 @@ pub fn registry_allowed(image: &ImageRef<'_>, allowed: &[String]) -> bool {
             Some((host, prefix)) => {
                 image.registry == host
                     && (image.repository == prefix
-                        || image.repository.strip_prefix(prefix).is_some_and(|r| r.starts_with('/')))
+                        || image
+                            .repository
+                            .strip_prefix(prefix)
+                            .is_some_and(|r| r.starts_with('/')))
             }
         }
     })
@@ -75,11 +78,20 @@ mod tests {
     #[test]
     fn parses_references() {
         let r = parse("nginx");
-        assert_eq!((r.registry, r.repository, r.tag, r.digest), ("docker.io", "nginx", None, None));
+        assert_eq!(
+            (r.registry, r.repository, r.tag, r.digest),
+            ("docker.io", "nginx", None, None)
+        );
         let r = parse("registry:5000/team/app");
-        assert_eq!((r.registry, r.repository, r.tag), ("registry:5000", "team/app", None));
+        assert_eq!(
+            (r.registry, r.repository, r.tag),
+            ("registry:5000", "team/app", None)
+        );
         let r = parse("ghcr.io/acme/app:1.2@sha256:abc");
-        assert_eq!((r.registry, r.repository, r.tag, r.digest), ("ghcr.io", "acme/app", Some("1.2"), Some("sha256:abc")));
+        assert_eq!(
+            (r.registry, r.repository, r.tag, r.digest),
+            ("ghcr.io", "acme/app", Some("1.2"), Some("sha256:abc"))
+        );
         assert!(parse("nginx:latest").is_mutable_tag());
         assert!(!parse("nginx:1.25").is_mutable_tag());
         assert!(!parse("nginx@sha256:abc").is_mutable_tag());
@@ -87,10 +99,19 @@ mod tests {
 
     #[test]
     fn matches_allow_list_at_path_boundaries() {
-        let allowed = vec!["ghcr.io/acme".to_string(), "registry.example.com".to_string()];
+        let allowed = vec![
+            "ghcr.io/acme".to_string(),
+            "registry.example.com".to_string(),
+        ];
         assert!(registry_allowed(&parse("ghcr.io/acme/app:1"), &allowed));
-        assert!(!registry_allowed(&parse("ghcr.io/acmecorp/app:1"), &allowed));
-        assert!(registry_allowed(&parse("registry.example.com/x/y"), &allowed));
+        assert!(!registry_allowed(
+            &parse("ghcr.io/acmecorp/app:1"),
+            &allowed
+        ));
+        assert!(registry_allowed(
+            &parse("registry.example.com/x/y"),
+            &allowed
+        ));
         assert!(!registry_allowed(&parse("nginx"), &allowed));
     }
 }

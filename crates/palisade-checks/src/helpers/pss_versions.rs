@@ -61,13 +61,17 @@ const SAFE_SYSCTLS: [(&str, u16); 14] = [
 
 /// Whether the sysctl `name` is allowed at `version` (exact match).
 pub fn sysctl_allowed(name: &str, version: PssVersion) -> bool {
-    SAFE_SYSCTLS.iter().any(|(n, since)| *n == name && v(*since) <= version)
+    SAFE_SYSCTLS
+        .iter()
+        .any(|(n, since)| *n == name && v(*since) <= version)
 }
 
 /// Whether SELinux type `ty` is allowed at `version` (empty is allowed).
 pub fn selinux_type_allowed(ty: &str, version: PssVersion) -> bool {
-    matches!(ty, "" | "container_t" | "container_init_t" | "container_kvm_t")
-        || (ty == "container_engine_t" && version >= v(31))
+    matches!(
+        ty,
+        "" | "container_t" | "container_init_t" | "container_kvm_t"
+    ) || (ty == "container_engine_t" && version >= v(31))
 }
 
 /// From v1.25 the restricted privilege-escalation, seccomp and capability

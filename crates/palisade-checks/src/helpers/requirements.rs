@@ -7,7 +7,12 @@ use serde_json::Value;
 /// Fails every regular and init container without
 /// `resources.<section>.<resource>`. Ephemeral containers cannot declare
 /// resources, so they are not judged.
-pub fn require_resource(pod: &PodSpecView<'_>, section: &'static str, resource: &'static str, cx: &mut CheckContext<'_>) {
+pub fn require_resource(
+    pod: &PodSpecView<'_>,
+    section: &'static str,
+    resource: &'static str,
+    cx: &mut CheckContext<'_>,
+) {
     for container in pod.containers() {
         if container.kind == ContainerKind::EphemeralContainer {
             continue;
@@ -18,8 +23,19 @@ pub fn require_resource(pod: &PodSpecView<'_>, section: &'static str, resource: 
             .and_then(|s| s.get(resource))
             .is_some_and(|q| !q.is_null() && q.as_str() != Some(""));
         if !declared {
-            let path = container.path.join("resources").join(section).join(resource);
-            cx.fail(path, format!("{} sets no {resource} {}", container.describe(), singular(section)));
+            let path = container
+                .path
+                .join("resources")
+                .join(section)
+                .join(resource);
+            cx.fail(
+                path,
+                format!(
+                    "{} sets no {resource} {}",
+                    container.describe(),
+                    singular(section)
+                ),
+            );
         }
     }
 }
@@ -47,7 +63,10 @@ pub fn require_probe(pod: &PodSpecView<'_>, probe: &'static str, cx: &mut CheckC
             continue;
         }
         if container.get(probe).is_none_or(Value::is_null) {
-            cx.fail(container.field(probe), format!("{} has no {probe}", container.describe()));
+            cx.fail(
+                container.field(probe),
+                format!("{} has no {probe}", container.describe()),
+            );
         }
     }
 }

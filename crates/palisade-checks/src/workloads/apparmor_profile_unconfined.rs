@@ -42,7 +42,7 @@ declare_check! {
                 if let Some(container) = key.strip_prefix(ANNOTATION_PREFIX) {
                     let value = value.as_str().unwrap_or("");
                     if !apparmor_annotation_allowed(value) {
-                        cx.fail(pod.annotations_path().join(key.clone()), format!("AppArmor annotation sets profile {value:?} for container {container:?}"));
+                        cx.fail(pod.annotations_path().join(key.clone()), format!("annotation sets AppArmor profile {value:?} for container {container:?}"));
                     }
                 }
             }

@@ -5,8 +5,16 @@ use crate::helpers::pss_versions::user_namespace_relaxes;
 /// The shared rule of the baseline and restricted `/proc` mount controls.
 pub(crate) fn fail_unmasked_proc(pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
     for c in pod.containers() {
-        if let Some(mount) = c.effective.proc_mount.as_ref().filter(|m| m.value != "Default") {
-            cx.fail(mount.path.clone(), format!("{} sets procMount to {:?}", c.describe(), mount.value));
+        if let Some(mount) = c
+            .effective
+            .proc_mount
+            .as_ref()
+            .filter(|m| m.value != "Default")
+        {
+            cx.fail(
+                mount.path.clone(),
+                format!("{} sets procMount to {:?}", c.describe(), mount.value),
+            );
         }
     }
 }

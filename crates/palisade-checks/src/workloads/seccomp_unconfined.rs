@@ -1,7 +1,9 @@
 use palisade_core::{declare_check, CheckContext, FieldPath, PodSpecView, PssControl, Target};
 use serde_json::{Map, Value};
 
-use crate::helpers::pss_versions::{seccomp_annotation_allowed, seccomp_type_allowed, seccomp_uses_fields};
+use crate::helpers::pss_versions::{
+    seccomp_annotation_allowed, seccomp_type_allowed, seccomp_uses_fields,
+};
 
 const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
 const CONTAINER_ANNOTATION_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
@@ -61,11 +63,17 @@ fn type_path(sc_path: FieldPath) -> FieldPath {
 
 fn check_fields(pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
     if let Some(ty) = disallowed_seccomp_type(pod.security_context()) {
-        cx.fail(type_path(pod.security_context_path()), format!("pod sets seccomp profile type {ty:?}"));
+        cx.fail(
+            type_path(pod.security_context_path()),
+            format!("pod sets seccomp profile type {ty:?}"),
+        );
     }
     for c in pod.containers() {
         if let Some(ty) = disallowed_seccomp_type(c.security_context()) {
-            cx.fail(type_path(c.path.join("securityContext")), format!("{} sets seccomp profile type {ty:?}", c.describe()));
+            cx.fail(
+                type_path(c.path.join("securityContext")),
+                format!("{} sets seccomp profile type {ty:?}", c.describe()),
+            );
         }
     }
 }
@@ -77,12 +85,19 @@ fn check_annotations(pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
     let judge = |key: String, who: String, cx: &mut CheckContext<'_>| {
         if let Some(value) = annotations.get(&key).map(|v| v.as_str().unwrap_or("")) {
             if !seccomp_annotation_allowed(value) {
-                cx.fail(pod.annotations_path().join(key), format!("{who} seccomp annotation sets profile {value:?}"));
+                cx.fail(
+                    pod.annotations_path().join(key),
+                    format!("{who} seccomp annotation sets profile {value:?}"),
+                );
             }
         }
     };
     judge(POD_ANNOTATION.to_string(), "pod".to_string(), cx);
     for c in pod.containers() {
-        judge(format!("{CONTAINER_ANNOTATION_PREFIX}{}", c.name), c.describe(), cx);
+        judge(
+            format!("{CONTAINER_ANNOTATION_PREFIX}{}", c.name),
+            c.describe(),
+            cx,
+        );
     }
 }

@@ -18,9 +18,11 @@ pub enum Input {
 }
 
 fn is_manifest(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ["yaml", "yml", "json"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["yaml", "yml", "json"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 /// The inputs named by `paths` (`-` is standard input), in a stable order,
@@ -34,7 +36,11 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
             continue;
         }
         match std::fs::metadata(path) {
-            Err(e) => errors.push(InputError::new(path.display().to_string(), None, format!("cannot read: {e}"))),
+            Err(e) => errors.push(InputError::new(
+                path.display().to_string(),
+                None,
+                format!("cannot read: {e}"),
+            )),
             Ok(m) if m.is_file() => inputs.push(Input::File(path.clone())),
             Ok(_) => walk_dir(path, &mut inputs, &mut errors),
         }
@@ -53,7 +59,11 @@ fn walk_dir(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>) 
     let mut kustomize_dirs = Vec::new();
     for entry in walker.build() {
         match entry {
-            Err(e) => errors.push(InputError::new(root.display().to_string(), None, format!("cannot walk: {e}"))),
+            Err(e) => errors.push(InputError::new(
+                root.display().to_string(),
+                None,
+                format!("cannot walk: {e}"),
+            )),
             Ok(entry) => {
                 let path = entry.path();
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());

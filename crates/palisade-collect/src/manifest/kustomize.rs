@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The file names that make a directory a Kustomization.
-pub const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+pub const KUSTOMIZATION_FILES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 pub fn is_kustomization_dir(dir: &Path) -> bool {
     KUSTOMIZATION_FILES.iter().any(|f| dir.join(f).is_file())
@@ -18,7 +19,10 @@ pub enum KustomizeError {
     #[error("`{tool}` failed to render it: {stderr}")]
     Failed { tool: String, stderr: String },
     #[error("cannot run `{tool}`: {source}")]
-    Spawn { tool: String, source: std::io::Error },
+    Spawn {
+        tool: String,
+        source: std::io::Error,
+    },
 }
 
 fn find_on_path(program: &str) -> Option<PathBuf> {
@@ -43,11 +47,17 @@ pub fn render(dir: &Path) -> Result<Vec<u8>, KustomizeError> {
     } else {
         return Err(KustomizeError::NoTool);
     };
-    let tool = program.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tool = program
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let output = Command::new(&program)
         .args(args)
         .output()
-        .map_err(|source| KustomizeError::Spawn { tool: tool.clone(), source })?;
+        .map_err(|source| KustomizeError::Spawn {
+            tool: tool.clone(),
+            source,
+        })?;
     if !output.status.success() {
         return Err(KustomizeError::Failed {
             tool,

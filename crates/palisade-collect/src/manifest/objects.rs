@@ -24,7 +24,11 @@ pub struct DocumentObjects {
 pub fn resources_from_document(file: &Arc<str>, doc: ParsedDocument) -> DocumentObjects {
     let mut out = DocumentObjects::default();
     let spans = Arc::new(doc.spans);
-    let is_list = doc.value.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List"))
+    let is_list = doc
+        .value
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k.ends_with("List"))
         && doc.value.get("items").is_some_and(Value::is_array);
     match doc.value {
         Value::Null => {}
@@ -45,7 +49,14 @@ pub fn resources_from_document(file: &Arc<str>, doc: ParsedDocument) -> Document
     out
 }
 
-fn add(file: &Arc<str>, spans: &Arc<SpanIndex>, base: u64, pos: Pos, value: Value, out: &mut DocumentObjects) {
+fn add(
+    file: &Arc<str>,
+    spans: &Arc<SpanIndex>,
+    base: u64,
+    pos: Pos,
+    value: Value,
+    out: &mut DocumentObjects,
+) {
     let source = SourceRef {
         file: file.clone(),
         spans: spans.clone(),
@@ -81,11 +92,13 @@ fn unknown_pod_bearing(resource: &Resource) -> Option<InputError> {
     if pod_template_paths(resource.kind()).is_some() {
         return None;
     }
-    let carries = ["spec.template.spec.containers", "spec.containers"].iter().any(|p| {
-        p.split('.')
-            .try_fold(&resource.value, |v, k| v.get(k))
-            .is_some_and(Value::is_array)
-    });
+    let carries = ["spec.template.spec.containers", "spec.containers"]
+        .iter()
+        .any(|p| {
+            p.split('.')
+                .try_fold(&resource.value, |v, k| v.get(k))
+                .is_some_and(Value::is_array)
+        });
     carries.then(|| {
         InputError::new(
             resource.source.file.to_string(),

@@ -29,12 +29,17 @@ pub fn read_input(input: &Input, limits: &Limits) -> Result<SourceText, InputErr
             std::io::stdin()
                 .take(limits.max_file_bytes + 1)
                 .read_to_end(&mut bytes)
-                .map_err(|e| InputError::new("<stdin>", None, format!("cannot read standard input: {e}")))?;
+                .map_err(|e| {
+                    InputError::new("<stdin>", None, format!("cannot read standard input: {e}"))
+                })?;
             if bytes.len() as u64 > limits.max_file_bytes {
                 return Err(InputError::new(
                     "<stdin>",
                     None,
-                    format!("standard input is larger than the {}-byte limit", limits.max_file_bytes),
+                    format!(
+                        "standard input is larger than the {}-byte limit",
+                        limits.max_file_bytes
+                    ),
                 ));
             }
             let json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
@@ -42,7 +47,8 @@ pub fn read_input(input: &Input, limits: &Limits) -> Result<SourceText, InputErr
         }
         Input::Kustomize(dir) => {
             let name = format!("{} (kustomize build)", dir.display());
-            let bytes = kustomize::render(dir).map_err(|e| InputError::new(dir.display().to_string(), None, e.to_string()))?;
+            let bytes = kustomize::render(dir)
+                .map_err(|e| InputError::new(dir.display().to_string(), None, e.to_string()))?;
             to_text(&name, bytes, false)
         }
     }
@@ -70,13 +76,21 @@ fn read_file(path: &Path, limits: &Limits) -> Result<SourceText, InputError> {
 fn to_text(name: &str, bytes: Vec<u8>, json: bool) -> Result<SourceText, InputError> {
     let probe = &bytes[..bytes.len().min(8192)];
     if probe.contains(&0) {
-        return Err(InputError::new(name, None, "binary file (contains NUL bytes); skipped"));
+        return Err(InputError::new(
+            name,
+            None,
+            "binary file (contains NUL bytes); skipped",
+        ));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
-        InputError::new(name, Some(Pos::new(line, column)), "invalid UTF-8; file skipped")
+        InputError::new(
+            name,
+            Some(Pos::new(line, column)),
+            "invalid UTF-8; file skipped",
+        )
     })?;
     // A UTF-8 byte-order mark is legal YAML but not part of the content.
     let text = match text.strip_prefix('\u{feff}') {

@@ -71,11 +71,20 @@ fn parse_int(text: &str) -> Option<i64> {
     if digits.is_empty() {
         return None;
     }
-    let (radix, body) = if let Some(rest) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+    let (radix, body) = if let Some(rest) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
         (16, rest)
-    } else if let Some(rest) = digits.strip_prefix("0o").or_else(|| digits.strip_prefix("0O")) {
+    } else if let Some(rest) = digits
+        .strip_prefix("0o")
+        .or_else(|| digits.strip_prefix("0O"))
+    {
         (8, rest)
-    } else if let Some(rest) = digits.strip_prefix("0b").or_else(|| digits.strip_prefix("0B")) {
+    } else if let Some(rest) = digits
+        .strip_prefix("0b")
+        .or_else(|| digits.strip_prefix("0B"))
+    {
         (2, rest)
     } else if digits.len() > 1 && digits.starts_with('0') {
         (8, &digits[1..])
@@ -150,7 +159,10 @@ mod tests {
         assert_eq!(resolve_plain("0b101"), json!(5));
         assert_eq!(resolve_plain("1_000"), json!(1000));
         assert_eq!(resolve_plain("-42"), json!(-42));
-        assert_eq!(resolve_plain("12345678901234567890"), json!(12345678901234567890u64));
+        assert_eq!(
+            resolve_plain("12345678901234567890"),
+            json!(12345678901234567890u64)
+        );
         assert_eq!(resolve_plain("09"), json!(9));
         assert_eq!(resolve_plain("1.5"), json!(1.5));
         assert_eq!(resolve_plain("1e3"), json!(1000));

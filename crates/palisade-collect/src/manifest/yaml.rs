@@ -139,7 +139,9 @@ impl<'l> Builder<'l> {
                 items.push(value);
                 Ok(())
             }
-            Some(Frame::Map { map, key, merges, .. }) => {
+            Some(Frame::Map {
+                map, key, merges, ..
+            }) => {
                 let Some((name, key_pos, _)) = key.take() else {
                     return Err(BuildError {
                         pos,
@@ -378,7 +380,11 @@ fn error_at(file: &str, pos: Pos, message: String) -> InputError {
 
 /// Parses the documents of one chunk. A document that fails to parse gives
 /// one located error; the chunk's other documents are kept.
-pub fn parse_chunk(file: &str, chunk: Chunk<'_>, limits: &Limits) -> Vec<Result<ParsedDocument, InputError>> {
+pub fn parse_chunk(
+    file: &str,
+    chunk: Chunk<'_>,
+    limits: &Limits,
+) -> Vec<Result<ParsedDocument, InputError>> {
     let mut out = Vec::new();
     let start = Pos::new(chunk.first_line, 1);
     if chunk.text.len() > limits.max_document_bytes {
@@ -403,7 +409,11 @@ pub fn parse_chunk(file: &str, chunk: Chunk<'_>, limits: &Limits) -> Vec<Result<
                     (mark.line() as u32).saturating_add(chunk.first_line.saturating_sub(1)),
                     mark.col() as u32 + 1,
                 );
-                out.push(Err(error_at(file, pos, format!("invalid YAML: {}", e.info()))));
+                out.push(Err(error_at(
+                    file,
+                    pos,
+                    format!("invalid YAML: {}", e.info()),
+                )));
                 return out;
             }
             Ok((Event::DocumentEnd, _)) => {
@@ -441,7 +451,14 @@ mod tests {
     use serde_json::json;
 
     fn parse(text: &str) -> Vec<Result<ParsedDocument, InputError>> {
-        parse_chunk("t.yaml", Chunk { text, first_line: 1 }, &Limits::default())
+        parse_chunk(
+            "t.yaml",
+            Chunk {
+                text,
+                first_line: 1,
+            },
+            &Limits::default(),
+        )
     }
 
     fn one(text: &str) -> ParsedDocument {
@@ -453,20 +470,36 @@ mod tests {
     #[test]
     fn builds_values_and_spans() {
         let doc = one("kind: Pod\nspec:\n  containers:\n  - name: a\n    image: x\n");
-        assert_eq!(doc.value, json!({"kind": "Pod", "spec": {"containers": [{"name": "a", "image": "x"}]}}));
+        assert_eq!(
+            doc.value,
+            json!({"kind": "Pod", "spec": {"containers": [{"name": "a", "image": "x"}]}})
+        );
         let spec = hash_key(ROOT_HASH, "spec");
         let containers = hash_key(spec, "containers");
         let first = hash_index(containers, 0);
         assert_eq!(doc.spans.get(spec), Some(Pos::new(2, 1)));
         assert_eq!(doc.spans.get(first), Some(Pos::new(4, 5)));
-        assert_eq!(doc.spans.get(hash_key(first, "image")), Some(Pos::new(5, 5)));
+        assert_eq!(
+            doc.spans.get(hash_key(first, "image")),
+            Some(Pos::new(5, 5))
+        );
     }
 
     #[test]
     fn offsets_lines_by_chunk_start() {
-        let docs = parse_chunk("t", Chunk { text: "---\na: 1\n", first_line: 10 }, &Limits::default());
+        let docs = parse_chunk(
+            "t",
+            Chunk {
+                text: "---\na: 1\n",
+                first_line: 10,
+            },
+            &Limits::default(),
+        );
         let doc = docs.into_iter().next().unwrap().unwrap();
-        assert_eq!(doc.spans.get(hash_key(ROOT_HASH, "a")), Some(Pos::new(11, 1)));
+        assert_eq!(
+            doc.spans.get(hash_key(ROOT_HASH, "a")),
+            Some(Pos::new(11, 1))
+        );
     }
 
     #[test]
@@ -493,7 +526,10 @@ mod tests {
     #[test]
     fn quoted_scalars_stay_strings() {
         let doc = one("a: '0644'\nb: \"true\"\nc: 0644\nd: !!str 10\n");
-        assert_eq!(doc.value, json!({"a": "0644", "b": "true", "c": 420, "d": "10"}));
+        assert_eq!(
+            doc.value,
+            json!({"a": "0644", "b": "true", "c": 420, "d": "10"})
+        );
     }
 
     #[test]

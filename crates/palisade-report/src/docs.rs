@@ -1,0 +1,56 @@
+//! Check documentation generated from the declarations: `palisade checks
+//! explain` prints it, and `docs/checks/<ID>.md` is written from it (a test
+//! keeps the files current).
+
+use std::fmt::Write;
+
+use palisade_core::CheckMeta;
+
+/// The Markdown page of one check.
+pub fn check_page(meta: &CheckMeta) -> String {
+    let mut page = String::new();
+    let _ = writeln!(page, "# {} {}: {}\n", meta.id, meta.slug, meta.title);
+    let _ = writeln!(page, "| | |\n|---|---|");
+    let _ = writeln!(page, "| Severity | {} |", meta.severity);
+    let target = match meta.target {
+        palisade_core::Target::PodSpec => "pod spec of every pod-bearing kind".to_string(),
+        palisade_core::Target::Object(kinds) if kinds.is_empty() => "every object".to_string(),
+        palisade_core::Target::Object(kinds) => kinds.join(", "),
+    };
+    let _ = writeln!(page, "| Applies to | {target} |");
+    let _ = writeln!(page, "| Status | {} |", meta.status.as_str());
+    if let Some(pss) = meta.pss {
+        let overrides = pss
+            .overrides
+            .map(|id| format!("; replaces {id} in the restricted profile"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            page,
+            "| Pod Security Standards | {} — {} (from {}{overrides}) |",
+            pss.level, pss.control, pss.since
+        );
+    }
+    if !meta.frameworks.is_empty() {
+        let list: Vec<String> = meta
+            .frameworks
+            .iter()
+            .map(|f| format!("{} {}", f.framework, f.control))
+            .collect();
+        let _ = writeln!(page, "| Frameworks | {} |", list.join(", "));
+    }
+    page.push('\n');
+    for line in meta.description.lines() {
+        // Doc comments keep the space after `///`.
+        let line = line.strip_prefix(' ').unwrap_or(line);
+        page.push_str(line.trim_end());
+        page.push('\n');
+    }
+    let _ = writeln!(page, "\n## Remediation\n\n{}", meta.remediation);
+    if !meta.references.is_empty() {
+        let _ = writeln!(page, "\n## References\n");
+        for r in meta.references {
+            let _ = writeln!(page, "- <{r}>");
+        }
+    }
+    page
+}

@@ -1,0 +1,146 @@
+//! The terminal report: findings grouped by resource, coloured severities,
+//! then input errors, warnings and exception notices, and a summary line
+//! that always says how much was evaluated.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use anstyle::{AnsiColor, Effects, Style};
+use palisade_core::{Finding, InputError, ResourceId, ScanReport, Severity, Totals};
+
+use crate::Reporter;
+
+pub struct TableReporter {
+    pub color: bool,
+}
+
+fn severity_style(severity: Severity) -> Style {
+    let color = match severity {
+        Severity::Critical => AnsiColor::Magenta,
+        Severity::High => AnsiColor::Red,
+        Severity::Medium => AnsiColor::Yellow,
+        Severity::Low => AnsiColor::Blue,
+        Severity::Info => AnsiColor::Cyan,
+    };
+    let style = Style::new().fg_color(Some(color.into()));
+    if severity >= Severity::High {
+        style.effects(Effects::BOLD)
+    } else {
+        style
+    }
+}
+
+impl TableReporter {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn write_findings(&self, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+        // Group by resource, in the order resources first appear.
+        let mut order: Vec<(&str, &Arc<ResourceId>)> = Vec::new();
+        let mut groups: HashMap<(&str, &ResourceId), Vec<&Finding>> = HashMap::new();
+        for f in findings {
+            let key = (&*f.file, &*f.resource);
+            let group = groups.entry(key).or_default();
+            if group.is_empty() {
+                order.push((&f.file, &f.resource));
+            }
+            group.push(f);
+        }
+        let bold = Style::new().effects(Effects::BOLD);
+        let dim = Style::new().effects(Effects::DIMMED);
+        for (file, resource) in order {
+            let group = &groups[&(file, &**resource)];
+            let first_line = group.iter().map(|f| f.pos.line).min().unwrap_or(0);
+            writeln!(
+                out,
+                "{}  {}",
+                self.paint(bold, &resource.to_string()),
+                self.paint(dim, &format!("{file}:{first_line}"))
+            )?;
+            for f in group {
+                let severity = format!("{:<8}", f.check.severity.as_str().to_ascii_uppercase());
+                writeln!(
+                    out,
+                    "  {}  {}  {:>4}:{:<3}  {}",
+                    self.paint(severity_style(f.check.severity), &severity),
+                    f.check.id,
+                    f.pos.line,
+                    f.pos.column,
+                    f.message
+                )?;
+            }
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    fn write_located(
+        &self,
+        heading: &str,
+        items: &[InputError],
+        style: Style,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "{}", self.paint(style, heading))?;
+        for item in items {
+            writeln!(out, "  {item}")?;
+        }
+        writeln!(out)
+    }
+}
+
+/// The one-line summary shared by the table and by `--quiet` style outputs.
+pub fn summary_line(t: &Totals) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "Scanned {}, {} with {} ({} evaluations, {} passed): {} ({} critical, {} high, {} medium, {} low, {} info), {} suppressed, {}, {}",
+        plural(t.files, "file", "files"),
+        plural(t.resources, "resource", "resources"),
+        plural(t.checks, "check", "checks"),
+        t.evaluations,
+        t.passed,
+        plural(t.findings, "finding", "findings"),
+        t.critical,
+        t.high,
+        t.medium,
+        t.low,
+        t.info,
+        t.suppressed,
+        plural(t.errors, "input error", "input errors"),
+        plural(t.warnings, "warning", "warnings"),
+    )
+}
+
+impl Reporter for TableReporter {
+    fn render(&self, report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
+        self.write_findings(&report.findings, out)?;
+        let red = Style::new()
+            .fg_color(Some(AnsiColor::Red.into()))
+            .effects(Effects::BOLD);
+        let yellow = Style::new().fg_color(Some(AnsiColor::Yellow.into()));
+        self.write_located("Input errors:", &report.errors, red, out)?;
+        self.write_located("Warnings:", &report.warnings, yellow, out)?;
+        if !report.exception_notices.is_empty() {
+            writeln!(out, "{}", self.paint(yellow, "Exceptions:"))?;
+            for n in &report.exception_notices {
+                writeln!(
+                    out,
+                    "  {}:{}:{}: {} ({})",
+                    n.file, n.line, n.column, n.message, n.resource
+                )?;
+            }
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", summary_line(&report.totals))
+    }
+}

@@ -1,0 +1,154 @@
+//! Command-line arguments as typed; `commands::*` resolves them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use palisade_core::Severity;
+
+#[derive(Debug, Parser)]
+#[command(name = "palisade", version, about = "Kubernetes security posture scanner", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan manifests (files, directories, Kustomize directories, `-` for stdin).
+    Scan(ScanArgs),
+    /// The check catalogue.
+    Checks {
+        #[command(subcommand)]
+        command: ChecksCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecksCommand {
+    /// List every check.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Print the documentation of one check (ID or slug).
+    Explain { id: String },
+    /// Write the Markdown page of every check into DIR.
+    #[command(hide = true)]
+    Docs { dir: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// A severity threshold, or `none` to never fail on findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threshold {
+    Severity(Severity),
+    None,
+}
+
+fn parse_threshold(s: &str) -> Result<Threshold, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(Threshold::None);
+    }
+    s.parse()
+        .map(Threshold::Severity)
+        .map_err(|e: palisade_core::severity::UnknownSeverity| format!("{e} or none"))
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+        .map_err(|e: palisade_core::severity::UnknownSeverity| e.to_string())
+}
+
+/// `512MiB`, `100MB`, `1GiB` or a plain number of bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let n: u64 = digits.parse().map_err(|_| format!("invalid size `{s}`"))?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "invalid size unit in `{s}` (use B, KB, KiB, MB, MiB, GB or GiB)"
+            ))
+        }
+    };
+    Ok(n.saturating_mul(factor))
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Run only these checks: IDs (PAL-WL-003), slugs, areas (WL) or ID prefixes; comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "CHECKS")]
+    pub select: Vec<String>,
+
+    /// Skip these checks (same forms as --select).
+    #[arg(long, value_delimiter = ',', value_name = "CHECKS")]
+    pub ignore: Vec<String>,
+
+    /// Run only checks of at least this severity.
+    #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
+    pub min_severity: Option<Severity>,
+
+    /// Exit with 1 when a finding is at least this severe (`none`: never).
+    #[arg(long, value_parser = parse_threshold, default_value = "low", value_name = "SEVERITY")]
+    pub fail_on: Threshold,
+
+    /// Run the checks of one framework: pss-baseline, pss-restricted, cis-1.10, nsa-cisa-1.2, ...
+    #[arg(long, value_name = "NAME")]
+    pub framework: Option<String>,
+
+    /// Pod Security Standards version to evaluate (v1.0 … v1.37, or latest).
+    #[arg(long, default_value = "latest", value_name = "VERSION")]
+    pub pss_version: String,
+
+    /// Registries images may come from (enables PAL-WL-050); comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "REGISTRIES")]
+    pub allowed_registries: Vec<String>,
+
+    /// Colour in the table output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Skip files larger than this (e.g. 512MiB).
+    #[arg(long, value_parser = parse_size, default_value = "1GiB", value_name = "SIZE")]
+    pub max_file_size: u64,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Parse inputs but run no check (for benchmarking the parser).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
+}

@@ -1,0 +1,102 @@
+//! `palisade scan`.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+
+use anyhow::{Context, Result};
+use palisade_collect::{discover, Limits};
+use palisade_core::{PssVersion, Settings};
+use palisade_engine::{select, Engine, Selection};
+use palisade_report::json::JsonReporter;
+use palisade_report::table::TableReporter;
+use palisade_report::Reporter;
+
+use crate::cli::{ColorChoice, Format, ScanArgs, Threshold};
+use crate::exit;
+use crate::pipeline;
+
+pub fn run(args: ScanArgs) -> Result<u8> {
+    let pss_version: PssVersion = args.pss_version.parse()?;
+    let settings = Settings {
+        pss_version,
+        allowed_registries: args
+            .allowed_registries
+            .iter()
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect(),
+        ..Settings::default()
+    };
+    let checks = if args.parse_only {
+        Vec::new()
+    } else {
+        let selection = Selection {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+            framework: args.framework.clone(),
+            min_severity: args.min_severity,
+        };
+        select(palisade_checks::catalogue(), &selection, &settings)?
+    };
+    if let Some(threads) = args.threads {
+        // Only fails if a pool already exists, which cannot happen here.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
+    }
+    let limits = Limits {
+        max_file_bytes: args.max_file_size,
+        ..Limits::default()
+    };
+    let check_count = checks.len();
+    let engine = Engine::new(checks, settings);
+    let (inputs, discovery_errors) = discover(&args.paths);
+    let mut outcome = pipeline::scan(&inputs, &engine, &limits);
+    outcome.errors.extend(discovery_errors);
+    let report = outcome.into_report(check_count, pss_version.to_string());
+
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let reporter: Box<dyn Reporter> = match args.format {
+        Format::Table => Box::new(TableReporter { color }),
+        Format::Json => Box::new(JsonReporter {
+            tool_version: env!("CARGO_PKG_VERSION"),
+        }),
+    };
+    match &args.output {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let mut out = BufWriter::new(file);
+            reporter.render(&report, &mut out)?;
+            out.flush()?;
+            eprintln!("{}", palisade_report::table::summary_line(&report.totals));
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            if let Err(e) = reporter
+                .render(&report, &mut out)
+                .and_then(|()| out.flush())
+            {
+                // A closed pipe (`| head`) is not an error worth a message.
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+
+    if !report.errors.is_empty() {
+        return Ok(exit::ERROR);
+    }
+    let failing = match args.fail_on {
+        Threshold::None => false,
+        Threshold::Severity(min) => report.findings.iter().any(|f| f.severity() >= min),
+    };
+    Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
+}

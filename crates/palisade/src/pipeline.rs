@@ -1,0 +1,104 @@
+//! The scan pipeline: inputs are read in parallel, each split into
+//! documents that are parsed and checked in parallel, and every task keeps
+//! its own partial [`Outcome`] so that nothing is shared while working.
+
+use palisade_collect::{
+    document_chunks, parse_chunk, read_input, resources_from_document, Chunk, Input, Limits,
+    ParsedDocument, SourceText,
+};
+use palisade_core::{InputError, Pos, SpanIndex};
+use palisade_engine::{Engine, Outcome};
+use rayon::prelude::*;
+
+/// Scans every input with `engine`.
+pub fn scan(inputs: &[Input], engine: &Engine, limits: &Limits) -> Outcome {
+    inputs
+        .par_iter()
+        .map(|input| scan_input(input, engine, limits))
+        .reduce(Outcome::default, Outcome::merge)
+}
+
+fn scan_input(input: &Input, engine: &Engine, limits: &Limits) -> Outcome {
+    let source = match read_input(input, limits) {
+        Ok(source) => source,
+        Err(error) => {
+            return Outcome {
+                errors: vec![error],
+                ..Outcome::default()
+            }
+        }
+    };
+    let mut outcome = if source.json {
+        scan_json(&source, engine, limits)
+    } else {
+        document_chunks(&source.text)
+            .par_iter()
+            .map(|chunk| scan_chunk(&source, *chunk, engine, limits))
+            .reduce(Outcome::default, Outcome::merge)
+    };
+    outcome.files += 1;
+    outcome
+}
+
+fn scan_chunk(source: &SourceText, chunk: Chunk<'_>, engine: &Engine, limits: &Limits) -> Outcome {
+    let mut outcome = Outcome::default();
+    for parsed in parse_chunk(&source.name, chunk, limits) {
+        match parsed {
+            Ok(doc) => evaluate_document(source, doc, engine, &mut outcome),
+            Err(mut error) => {
+                if chunk.text.contains("{{") {
+                    error.message.push_str("; this looks like an unrendered Helm template: render it with `helm template` and scan the output");
+                }
+                outcome.errors.push(error);
+            }
+        }
+    }
+    outcome
+}
+
+/// JSON is parsed as YAML to keep positions; the rare JSON that YAML
+/// rejects (tabs for indentation, say) falls back to a JSON parser, whose
+/// error message is also the clearer one for a broken JSON file.
+fn scan_json(source: &SourceText, engine: &Engine, limits: &Limits) -> Outcome {
+    let mut outcome = Outcome::default();
+    let chunk = Chunk {
+        text: &source.text,
+        first_line: 1,
+    };
+    let parsed = parse_chunk(&source.name, chunk, limits);
+    if parsed.iter().all(Result::is_ok) {
+        for doc in parsed.into_iter().flatten() {
+            evaluate_document(source, doc, engine, &mut outcome);
+        }
+        return outcome;
+    }
+    match serde_json::from_str::<serde_json::Value>(&source.text) {
+        Ok(value) => {
+            let doc = ParsedDocument {
+                value,
+                spans: SpanIndex::default(),
+                pos: Pos::new(1, 1),
+            };
+            evaluate_document(source, doc, engine, &mut outcome);
+        }
+        Err(e) => outcome.errors.push(InputError::new(
+            source.name.to_string(),
+            Some(Pos::new(e.line() as u32, e.column() as u32)),
+            format!("invalid JSON: {e}"),
+        )),
+    }
+    outcome
+}
+
+fn evaluate_document(
+    source: &SourceText,
+    doc: ParsedDocument,
+    engine: &Engine,
+    outcome: &mut Outcome,
+) {
+    let objects = resources_from_document(&source.name, doc);
+    outcome.warnings.extend(objects.warnings);
+    for resource in &objects.resources {
+        engine.evaluate(resource, outcome);
+    }
+}
