@@ -116,10 +116,10 @@ impl<'a> ContainerView<'a> {
 }
 
 /// Entries of an optional JSON array with the path of each.
-pub fn indexed<'v>(
-    array: Option<&'v Value>,
+pub fn indexed(
+    array: Option<&Value>,
     base: FieldPath,
-) -> impl Iterator<Item = (FieldPath, &'v Value)> {
+) -> impl Iterator<Item = (FieldPath, &Value)> {
     array
         .and_then(Value::as_array)
         .into_iter()

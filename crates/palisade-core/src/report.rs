@@ -5,7 +5,6 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::check::CheckMeta;
-use crate::path::FieldPath;
 use crate::resource::ResourceId;
 use crate::severity::Severity;
 use crate::span::Pos;
@@ -18,7 +17,9 @@ pub struct Finding {
     pub resource: Arc<ResourceId>,
     pub file: Arc<str>,
     pub pos: Pos,
-    pub path: FieldPath,
+    /// The field at fault, in dotted form
+    /// (`spec.containers[0].securityContext.privileged`).
+    pub path: String,
 }
 
 impl Finding {

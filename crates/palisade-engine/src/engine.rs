@@ -83,12 +83,12 @@ impl Engine {
         }
     }
 
-    fn record<'e>(
+    fn record(
         &self,
         check: &'static dyn Check,
         failures: Vec<Failure>,
         resource: &Resource,
-        exceptions: Option<&'e Exceptions>,
+        exceptions: Option<&Exceptions>,
         used: &mut Vec<&'static str>,
         out: &mut Outcome,
     ) {
@@ -109,7 +109,7 @@ impl Engine {
                 message: failure.message,
                 resource: Arc::clone(&resource.id),
                 file: Arc::clone(&resource.source.file),
-                path: failure.path,
+                path: failure.path.to_string(),
             };
             match exception {
                 Some(ex) => out.suppressed.push(Suppressed {

@@ -14,7 +14,7 @@ pub fn check_page(meta: &CheckMeta) -> String {
     let _ = writeln!(page, "| Severity | {} |", meta.severity);
     let target = match meta.target {
         palisade_core::Target::PodSpec => "pod spec of every pod-bearing kind".to_string(),
-        palisade_core::Target::Object(kinds) if kinds.is_empty() => "every object".to_string(),
+        palisade_core::Target::Object([]) => "every object".to_string(),
         palisade_core::Target::Object(kinds) => kinds.join(", "),
     };
     let _ = writeln!(page, "| Applies to | {target} |");

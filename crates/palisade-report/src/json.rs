@@ -14,6 +14,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 pub struct JsonReporter {
     pub tool_version: &'static str,
+    /// Indented for people; compact (and much smaller) for machines.
+    pub pretty: bool,
 }
 
 #[derive(Serialize)]
@@ -46,7 +48,7 @@ struct FindingOut<'a> {
     message: &'a str,
     resource: &'a ResourceId,
     location: Location<'a>,
-    path: String,
+    path: &'a str,
     remediation: &'static str,
 }
 
@@ -84,7 +86,7 @@ fn finding_out(f: &Finding) -> FindingOut<'_> {
             line: f.pos.line,
             column: f.pos.column,
         },
-        path: f.path.to_string(),
+        path: &f.path,
         remediation: f.check.remediation,
     }
 }
@@ -101,6 +103,9 @@ fn suppressed_out(s: &Suppressed) -> SuppressedOut<'_> {
 
 impl Reporter for JsonReporter {
     fn render(&self, report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
+        if !self.pretty {
+            return render_compact(self.tool_version, report, out);
+        }
         let document = Document {
             schema_version: SCHEMA_VERSION,
             tool: Tool {
@@ -115,7 +120,69 @@ impl Reporter for JsonReporter {
             errors: &report.errors,
             warnings: &report.warnings,
         };
-        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+        if self.pretty {
+            serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+        } else {
+            serde_json::to_writer(&mut *out, &document).map_err(io::Error::other)?;
+        }
         out.write_all(b"\n")
     }
+}
+
+/// The compact form, with findings serialised in parallel: on large scans
+/// the report is hundreds of megabytes and serialisation would otherwise
+/// be the slowest single-threaded step.
+fn render_compact(
+    tool_version: &'static str,
+    report: &ScanReport,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+
+    let document = Document {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "palisade",
+            version: tool_version,
+        },
+        pss_version: &report.pss_version,
+        totals: &report.totals,
+        findings: Vec::new(),
+        suppressed: report.suppressed.iter().map(suppressed_out).collect(),
+        exception_notices: &report.exception_notices,
+        errors: &report.errors,
+        warnings: &report.warnings,
+    };
+    let head = serde_json::to_vec(&document).map_err(io::Error::other)?;
+    // Splice the findings into the empty array written above.
+    let marker = b"\"findings\":[]";
+    let at = head
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .ok_or_else(|| io::Error::other("findings array not found in the JSON header"))?
+        + marker.len()
+        - 1;
+    out.write_all(&head[..at])?;
+    let parts: Vec<Vec<u8>> = report
+        .findings
+        .par_chunks(8192)
+        .map(|chunk| {
+            let mut buf = Vec::with_capacity(chunk.len() * 512);
+            for (i, f) in chunk.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b',');
+                }
+                serde_json::to_writer(&mut buf, &finding_out(f)).map_err(io::Error::other)?;
+            }
+            Ok(buf)
+        })
+        .collect::<io::Result<_>>()?;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(part)?;
+    }
+    out.write_all(&head[at..])?;
+    out.write_all(b"\n")
 }

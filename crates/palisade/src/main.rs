@@ -2,6 +2,9 @@
 //! `--fail-on`, 2 usage or input errors (see README.md).
 #![forbid(unsafe_code)]
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 mod commands;
 mod pipeline;

@@ -32,8 +32,7 @@ pub fn document_chunks(text: &str) -> Vec<Chunk<'_>> {
     let mut start_line = 1u32;
     let mut preamble_only = true;
     let mut offset = 0usize;
-    let mut line_no = 1u32;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
         if is_marker(line) && offset > start && !preamble_only {
             chunks.push(Chunk {
                 text: &text[start..offset],
@@ -51,7 +50,6 @@ pub fn document_chunks(text: &str) -> Vec<Chunk<'_>> {
             preamble_only = false;
         }
         offset += line.len();
-        line_no += 1;
     }
     if start < text.len() {
         chunks.push(Chunk {

@@ -38,12 +38,14 @@ enum Frame {
         merges: Vec<(Value, Pos)>,
         anchor: usize,
         nodes_before: usize,
+        start: Pos,
     },
     Seq {
         items: Vec<Value>,
         hash: u64,
         anchor: usize,
         nodes_before: usize,
+        start: Pos,
     },
 }
 
@@ -234,6 +236,7 @@ impl<'l> Builder<'l> {
                         merges: Vec::new(),
                         anchor,
                         nodes_before,
+                        start: slot.pos,
                     }
                 } else {
                     Frame::Seq {
@@ -241,6 +244,7 @@ impl<'l> Builder<'l> {
                         hash: slot.hash,
                         anchor,
                         nodes_before,
+                        start: slot.pos,
                     }
                 });
                 Ok(())
@@ -249,37 +253,32 @@ impl<'l> Builder<'l> {
                 let Some(frame) = self.stack.pop() else {
                     return Ok(());
                 };
-                let (value, anchor, nodes_before) = match frame {
+                let (value, anchor, nodes_before, start) = match frame {
                     Frame::Map {
                         mut map,
                         merges,
                         anchor,
                         nodes_before,
                         hash,
+                        start,
                         ..
                     } => {
                         for (merged, key_pos) in merges {
                             self.merge_into(&mut map, merged, key_pos, hash)?;
                         }
-                        (Value::Object(map), anchor, nodes_before)
+                        (Value::Object(map), anchor, nodes_before, start)
                     }
                     Frame::Seq {
                         items,
                         anchor,
                         nodes_before,
+                        start,
                         ..
-                    } => (Value::Array(items), anchor, nodes_before),
+                    } => (Value::Array(items), anchor, nodes_before, start),
                 };
                 let nodes = self.nodes - nodes_before + 1;
                 self.remember_anchor(anchor, &value, nodes);
-                let attach_pos = match self.stack.last() {
-                    Some(Frame::Map {
-                        key: Some((_, p, _)),
-                        ..
-                    }) => *p,
-                    _ => pos,
-                };
-                self.attach(value, attach_pos)
+                self.attach(value, start)
             }
             Event::StreamStart
             | Event::StreamEnd

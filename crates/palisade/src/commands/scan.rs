@@ -2,6 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use palisade_collect::{discover, Limits};
@@ -50,10 +51,14 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     };
     let check_count = checks.len();
     let engine = Engine::new(checks, settings);
+    let timings = std::env::var_os("PALISADE_TIMINGS").is_some();
+    let started = Instant::now();
     let (inputs, discovery_errors) = discover(&args.paths);
     let mut outcome = pipeline::scan(&inputs, &engine, &limits);
     outcome.errors.extend(discovery_errors);
+    let scanned = Instant::now();
     let report = outcome.into_report(check_count, pss_version.to_string());
+    let assembled = Instant::now();
 
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let color = match args.color {
@@ -65,6 +70,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         Format::Table => Box::new(TableReporter { color }),
         Format::Json => Box::new(JsonReporter {
             tool_version: env!("CARGO_PKG_VERSION"),
+            pretty: to_terminal,
         }),
     };
     match &args.output {
@@ -91,6 +97,14 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         }
     }
 
+    if timings {
+        eprintln!(
+            "timings: scan {:?}, assemble {:?}, render {:?}",
+            scanned - started,
+            assembled - scanned,
+            assembled.elapsed()
+        );
+    }
     if !report.errors.is_empty() {
         return Ok(exit::ERROR);
     }
@@ -98,5 +112,8 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         Threshold::None => false,
         Threshold::Severity(min) => report.findings.iter().any(|f| f.severity() >= min),
     };
+    // The process ends right after this; freeing hundreds of thousands of
+    // findings one by one would only delay the exit.
+    std::mem::forget(report);
     Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
 }
