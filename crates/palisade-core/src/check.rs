@@ -157,7 +157,7 @@ pub trait Check: Send + Sync {
 /// Declares a check: a unit struct, its [`CheckMeta`] (the doc comment
 /// becomes the description) and its [`Check`] implementation.
 ///
-/// ```ignore
+/// ```text
 /// declare_check! {
 ///     /// ## What it checks
 ///     /// ...

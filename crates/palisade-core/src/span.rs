@@ -76,8 +76,10 @@ impl SpanIndex {
     }
 
     pub fn finish(&mut self) {
-        // Stable sort: for a hash inserted twice (an alias expanded twice,
-        // say) the first position wins.
+        // For a hash inserted twice (a duplicate key) the last position
+        // wins, like the last value does: reverse, then sort stably, then
+        // keep the first of each run.
+        self.entries.reverse();
         self.entries.sort_by_key(|e| e.0);
         self.entries.dedup_by_key(|e| e.0);
         self.entries.shrink_to_fit();

@@ -78,6 +78,7 @@ fn scan_json(source: &SourceText, engine: &Engine, limits: &Limits) -> Outcome {
                 value,
                 spans: SpanIndex::default(),
                 pos: Pos::new(1, 1),
+                warnings: Vec::new(),
             };
             evaluate_document(source, doc, engine, &mut outcome);
         }

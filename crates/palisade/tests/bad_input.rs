@@ -251,14 +251,18 @@ fn missing_paths_are_errors_but_the_rest_is_scanned() {
 }
 
 #[test]
-fn duplicate_keys_are_located_errors() {
-    let (code, report, _) = scan_with(
-        "dup.yaml",
-        b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n",
-        &[],
-    );
-    assert_eq!(code, 2);
-    let e = only_error(&report);
-    assert_eq!(e["line"], 5);
-    assert!(e["message"].as_str().unwrap().contains("duplicate"));
+fn duplicate_keys_are_located_warnings_and_the_last_value_wins() {
+    let pod = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\nspec:\n  hostIPC: true\n  containers: []\n";
+    let (code, report, _) = scan_with("dup.yaml", pod, &[]);
+    assert_eq!(code, 1, "warnings do not make the scan fail");
+    let w = &report["warnings"][0];
+    assert_eq!(w["line"], 5);
+    assert!(w["message"].as_str().unwrap().contains("duplicate"));
+    let names: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"]["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"b"), "{names:?}");
 }

@@ -23,6 +23,10 @@ pub struct DocumentObjects {
 /// Splits a document into resources. Empty documents yield nothing.
 pub fn resources_from_document(file: &Arc<str>, doc: ParsedDocument) -> DocumentObjects {
     let mut out = DocumentObjects::default();
+    for (pos, message) in doc.warnings {
+        out.warnings
+            .push(InputError::new(file.to_string(), Some(pos), message));
+    }
     let spans = Arc::new(doc.spans);
     let is_list = doc
         .value

@@ -25,6 +25,8 @@ pub struct ParsedDocument {
     pub spans: SpanIndex,
     /// Where the document's root node starts.
     pub pos: Pos,
+    /// Accepted but dubious input (duplicate keys), with positions.
+    pub warnings: Vec<(Pos, String)>,
 }
 
 enum Frame {
@@ -63,6 +65,7 @@ struct Builder<'l> {
     anchors: HashMap<usize, (Value, usize)>,
     nodes: usize,
     root: Option<(Value, Pos)>,
+    warnings: Vec<(Pos, String)>,
 }
 
 #[derive(Debug)]
@@ -83,6 +86,7 @@ impl<'l> Builder<'l> {
             anchors: HashMap::new(),
             nodes: 0,
             root: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -132,6 +136,7 @@ impl<'l> Builder<'l> {
 
     /// Attaches a finished node to its parent (or makes it the root).
     fn attach(&mut self, value: Value, pos: Pos) -> Built<()> {
+        let warnings = &mut self.warnings;
         match self.stack.last_mut() {
             None => {
                 self.root = Some((value, pos));
@@ -155,10 +160,10 @@ impl<'l> Builder<'l> {
                     return Ok(());
                 }
                 if map.insert(name.clone(), value).is_some() {
-                    return Err(BuildError {
-                        pos: key_pos,
-                        message: format!("duplicate mapping key `{name}`"),
-                    });
+                    warnings.push((
+                        key_pos,
+                        format!("duplicate mapping key `{name}`; the last value is used, as kubectl does without strict validation"),
+                    ));
                 }
                 Ok(())
             }
@@ -377,6 +382,10 @@ fn error_at(file: &str, pos: Pos, message: String) -> InputError {
     InputError::new(file, Some(pos), message)
 }
 
+/// How many times one chunk may be re-indented to accept flow content that
+/// go-yaml accepts and the strict parser does not (see [`reindent`]).
+const MAX_INDENT_REPAIRS: usize = 256;
+
 /// Parses the documents of one chunk. A document that fails to parse gives
 /// one located error; the chunk's other documents are kept.
 pub fn parse_chunk(
@@ -384,10 +393,9 @@ pub fn parse_chunk(
     chunk: Chunk<'_>,
     limits: &Limits,
 ) -> Vec<Result<ParsedDocument, InputError>> {
-    let mut out = Vec::new();
     let start = Pos::new(chunk.first_line, 1);
     if chunk.text.len() > limits.max_document_bytes {
-        out.push(Err(error_at(
+        return vec![Err(error_at(
             file,
             start,
             format!(
@@ -395,25 +403,61 @@ pub fn parse_chunk(
                 chunk.text.len(),
                 limits.max_document_bytes
             ),
-        )));
-        return out;
+        ))];
     }
-    let mut parser = Parser::new_from_str(chunk.text);
-    let mut builder = Builder::new(limits, chunk.first_line);
+    let mut text = std::borrow::Cow::Borrowed(chunk.text);
+    for _ in 0..MAX_INDENT_REPAIRS {
+        let (out, indentation_error) = parse_text(file, &text, chunk.first_line, limits);
+        let Some((line, quoted)) = indentation_error else {
+            return out;
+        };
+        match reindent(&text, line, quoted) {
+            Some(fixed) => text = std::borrow::Cow::Owned(fixed),
+            None => return out,
+        }
+    }
+    parse_text(file, &text, chunk.first_line, limits).0
+}
+
+/// The documents of a chunk, each parsed or failed.
+type ChunkResults = Vec<Result<ParsedDocument, InputError>>;
+
+/// Where an indentation error occurred: 0-based line within the text, and
+/// whether inside a quoted scalar.
+type IndentationError = Option<(usize, bool)>;
+
+/// One parse. Besides the results, says where an indentation error
+/// occurred (0-based line within the text, and whether inside a quoted
+/// scalar) so that the caller may repair it.
+fn parse_text(
+    file: &str,
+    text: &str,
+    first_line: u32,
+    limits: &Limits,
+) -> (ChunkResults, IndentationError) {
+    let mut out = Vec::new();
+    let mut parser = Parser::new_from_str(text);
+    let mut builder = Builder::new(limits, first_line);
     while let Some(next) = parser.next_event() {
         match next {
             Err(e) => {
                 let mark = e.marker();
                 let pos = Pos::new(
-                    (mark.line() as u32).saturating_add(chunk.first_line.saturating_sub(1)),
+                    (mark.line() as u32).saturating_add(first_line.saturating_sub(1)),
                     mark.col() as u32 + 1,
                 );
+                let repairable = e.info().starts_with("invalid indentation").then(|| {
+                    (
+                        mark.line().saturating_sub(1),
+                        e.info().contains("quoted scalar"),
+                    )
+                });
                 out.push(Err(error_at(
                     file,
                     pos,
                     format!("invalid YAML: {}", e.info()),
                 )));
-                return out;
+                return (out, repairable);
             }
             Ok((Event::DocumentEnd, _)) => {
                 finish_document(&mut builder, &mut out, limits);
@@ -421,12 +465,85 @@ pub fn parse_chunk(
             Ok((event, span)) => {
                 if let Err(e) = builder.on_event(event, span) {
                     out.push(Err(error_at(file, e.pos, e.message)));
-                    return out;
+                    return (out, None);
                 }
             }
         }
     }
-    out
+    (out, None)
+}
+
+/// go-yaml (and so kubectl) does not check indentation inside flow
+/// collections and quoted scalars, and real manifests rely on it:
+///
+/// ```yaml
+///     args: [
+///       "--flag",
+///     ]
+/// ```
+///
+/// The strict parser rejects the closing line. Leading spaces inside flow
+/// content are insignificant (and folded away in quoted scalars), so
+/// indenting the offending line by two more spaces changes nothing but the
+/// parser's verdict, and keeps every line number. Lines outside flow
+/// content are never touched: a real indentation error stays an error.
+fn reindent(text: &str, line: usize, quoted: bool) -> Option<String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    // A quoted-scalar error is reported at the scalar's start; the line to
+    // move is its first continuation line that is not indented deeper.
+    let (target, spaces) = if quoted {
+        let start_indent = indent(lines.get(line)?);
+        let offset = lines
+            .iter()
+            .skip(line + 1)
+            .position(|l| !l.trim().is_empty() && indent(l) <= start_indent)?;
+        let target = line + 1 + offset;
+        (target, start_indent + 2 - indent(lines[target]))
+    } else {
+        (line, 2)
+    };
+    let line_start: usize = lines.iter().take(target).map(|l| l.len()).sum();
+    if !in_flow_context(&text[..line_start]) && !quoted {
+        return None;
+    }
+    let mut fixed = String::with_capacity(text.len() + spaces);
+    fixed.push_str(&text[..line_start]);
+    fixed.extend(std::iter::repeat_n(' ', spaces));
+    fixed.push_str(&text[line_start..]);
+    Some(fixed)
+}
+
+/// Whether the end of `before` lies inside a flow collection (`[` or `{`
+/// opened and not closed), skipping quoted scalars and comments.
+fn in_flow_context(before: &str) -> bool {
+    let mut depth = 0i32;
+    // Quoted scalars may span lines, so the quote state carries over.
+    let mut quote: Option<char> = None;
+    for line in before.lines() {
+        let mut prev = ' ';
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match quote {
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '#' if prev.is_whitespace() => break,
+                    '\'' | '"' if matches!(prev, ' ' | '\t' | '[' | '{' | ',' | ':' | '-') => {
+                        quote = Some(c)
+                    }
+                    '[' | '{' => depth += 1,
+                    ']' | '}' => depth -= 1,
+                    _ => {}
+                },
+            }
+            prev = c;
+        }
+    }
+    depth > 0
 }
 
 fn finish_document<'l>(
@@ -439,7 +556,12 @@ fn finish_document<'l>(
     if let Some((value, pos)) = done.root {
         let mut spans = done.spans;
         spans.finish();
-        out.push(Ok(ParsedDocument { value, spans, pos }));
+        out.push(Ok(ParsedDocument {
+            value,
+            spans,
+            pos,
+            warnings: done.warnings,
+        }));
     }
 }
 
@@ -513,7 +635,7 @@ mod tests {
         let doc = one("on: 1\n'on': 3\n");
         assert_eq!(doc.value, json!({"true": 1, "on": 3}));
         // `on` and `y` are both the boolean true to go-yaml: a duplicate.
-        assert!(parse("on: 1\ny: 2\n").remove(0).is_err());
+        assert_eq!(one("on: 1\ny: 2\n").warnings.len(), 1);
     }
 
     #[test]
@@ -532,10 +654,34 @@ mod tests {
     }
 
     #[test]
-    fn rejects_duplicate_keys_with_location() {
-        let err = parse("a: 1\nb: 2\na: 3\n").remove(0).unwrap_err();
-        assert_eq!(err.line, Some(3));
-        assert!(err.message.contains("duplicate"), "{}", err.message);
+    fn duplicate_keys_keep_the_last_value_and_warn() {
+        let doc = one("a: 1\nb: 2\na: 3\n");
+        assert_eq!(doc.value, json!({"a": 3, "b": 2}));
+        assert_eq!(doc.warnings.len(), 1);
+        assert_eq!(doc.warnings[0].0, Pos::new(3, 1));
+        assert_eq!(
+            doc.spans.get(hash_key(ROOT_HASH, "a")),
+            Some(Pos::new(3, 1))
+        );
+    }
+
+    #[test]
+    fn accepts_flow_content_indented_like_go_yaml_does() {
+        let text = "spec:\n  containers:\n  - name: a\n    args: [\n      \"x\",\n    ]\n    cmd: [\"a\n    b\"]\n    image: y\n";
+        let doc = one(text);
+        assert_eq!(doc.value["spec"]["containers"][0]["args"], json!(["x"]));
+        assert_eq!(doc.value["spec"]["containers"][0]["cmd"], json!(["a b"]));
+        let image = hash_key(
+            hash_index(hash_key(hash_key(ROOT_HASH, "spec"), "containers"), 0),
+            "image",
+        );
+        assert_eq!(doc.spans.get(image).map(|p| p.line), Some(9));
+    }
+
+    #[test]
+    fn real_indentation_errors_stay_errors() {
+        let err = parse("a:\n  b: 1\n c: 2\n").remove(0).unwrap_err();
+        assert!(err.message.contains("invalid"), "{}", err.message);
     }
 
     #[test]
