@@ -122,6 +122,18 @@ impl<'a> CheckContext<'a> {
         });
     }
 
+    /// [`CheckContext::fail`] with a message built by `format_args!`,
+    /// written once into a buffer sized for typical messages.
+    pub fn fail_args(&mut self, path: FieldPath, message: std::fmt::Arguments<'_>) {
+        use std::fmt::Write;
+        let mut text = String::with_capacity(128);
+        let _ = text.write_fmt(message);
+        self.failures.push(Failure {
+            path,
+            message: text,
+        });
+    }
+
     /// Takes the failures reported since the last call.
     pub fn take_failures(&mut self) -> Vec<Failure> {
         std::mem::take(&mut self.failures)

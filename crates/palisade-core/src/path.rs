@@ -101,23 +101,64 @@ fn is_plain_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-impl fmt::Display for FieldPath {
-    /// Dotted form; keys that contain dots or other punctuation (annotation
-    /// names, for instance) are written in brackets and quotes.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FieldPath {
+    /// The dotted form (see the `Display` implementation), built without
+    /// the formatting machinery: every finding carries one.
+    pub fn to_dotted(&self) -> String {
+        let estimate: usize = self
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Key(k) => k.len() + 1,
+                Segment::Index(_) => 4,
+            })
+            .sum();
+        let mut out = String::with_capacity(estimate + 4);
         for (i, segment) in self.segments.iter().enumerate() {
             match segment {
                 Segment::Key(key) if is_plain_key(key) => {
                     if i > 0 {
-                        f.write_str(".")?;
+                        out.push('.');
                     }
-                    f.write_str(key)?;
+                    out.push_str(key);
                 }
-                Segment::Key(key) => write!(f, "[{key:?}]")?,
-                Segment::Index(index) => write!(f, "[{index}]")?,
+                Segment::Key(key) => {
+                    out.push('[');
+                    out.push_str(&format!("{key:?}"));
+                    out.push(']');
+                }
+                Segment::Index(index) => {
+                    out.push('[');
+                    push_decimal(&mut out, *index);
+                    out.push(']');
+                }
             }
         }
-        Ok(())
+        out
+    }
+}
+
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in digits[..len].iter().rev() {
+        out.push(char::from(d));
+    }
+}
+
+impl fmt::Display for FieldPath {
+    /// Dotted form; keys that contain dots or other punctuation (annotation
+    /// names, for instance) are written in brackets and quotes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_dotted())
     }
 }
 

@@ -49,11 +49,23 @@ impl ContainerKind {
     }
 }
 
-/// A value together with the path of the field it was read from.
+/// Which security context a setting came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Container,
+    Pod,
+}
+
+/// A value together with where it was read from. The field path is built
+/// only when a check reports it ([`ContainerView::path_of`]): effective
+/// contexts are computed for every container of every object, findings
+/// are rarer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sourced<T> {
     pub value: T,
-    pub path: FieldPath,
+    pub level: Level,
+    /// Keys below `securityContext`, e.g. `["windowsOptions", "hostProcess"]`.
+    keys: &'static [&'static str],
 }
 
 /// The security settings that apply to one container once pod-level
@@ -75,9 +87,38 @@ pub struct EffectiveSecurityContext<'a> {
     pub proc_mount: Option<Sourced<&'a str>>,
 }
 
+/// How messages name a container (`init container "setup"`), written
+/// straight into the message without an intermediate string.
+#[derive(Debug, Clone, Copy)]
+pub struct ContainerName<'a> {
+    kind: ContainerKind,
+    name: &'a str,
+}
+
+impl std::fmt::Display for ContainerName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.kind.noun())?;
+        // Container names are DNS labels; quote them without the cost of
+        // Debug escaping unless they somehow need it.
+        if self
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+        {
+            f.write_str(" \"")?;
+            f.write_str(self.name)?;
+            f.write_str("\"")
+        } else {
+            write!(f, " {:?}", self.name)
+        }
+    }
+}
+
 /// One container of a pod spec.
 #[derive(Debug, Clone)]
 pub struct ContainerView<'a> {
+    /// Where the pod spec sits in the object (`spec.template.spec`, ...).
+    spec_keys: &'static [&'static str],
     pub kind: ContainerKind,
     pub index: usize,
     pub name: &'a str,
@@ -95,9 +136,23 @@ impl<'a> ContainerView<'a> {
         self.path.join(key)
     }
 
+    /// The path of the field an effective setting was read from.
+    pub fn path_of<T>(&self, setting: &Sourced<T>) -> FieldPath {
+        let base = match setting.level {
+            Level::Container => self.path.join("securityContext"),
+            Level::Pod => FieldPath::root()
+                .join_all(self.spec_keys)
+                .join("securityContext"),
+        };
+        base.join_all(setting.keys)
+    }
+
     /// `container "web"`, `init container "setup"`: how messages name it.
-    pub fn describe(&self) -> String {
-        format!("{} {:?}", self.kind.noun(), self.name)
+    pub fn describe(&self) -> ContainerName<'a> {
+        ContainerName {
+            kind: self.kind,
+            name: self.name,
+        }
     }
 
     pub fn image(&self) -> Option<&'a str> {
@@ -181,36 +236,32 @@ fn walk<'v>(value: &'v Value, keys: &[&str]) -> Option<&'v Value> {
     keys.iter().try_fold(value, |v, k| v.get(*k))
 }
 
-fn sourced_bool(
-    object: Option<&Object>,
-    key: &'static str,
-    base: &FieldPath,
-) -> Option<Sourced<bool>> {
-    object?.get(key)?.as_bool().map(|value| Sourced {
-        value,
-        path: base.join(key),
-    })
+fn lookup<'v>(object: Option<&'v Object>, keys: &[&str]) -> Option<&'v Value> {
+    let (first, rest) = keys.split_first()?;
+    rest.iter().try_fold(object?.get(*first)?, |v, k| v.get(*k))
 }
 
-fn sourced_int(
-    object: Option<&Object>,
-    key: &'static str,
-    base: &FieldPath,
-) -> Option<Sourced<i64>> {
-    object?.get(key)?.as_i64().map(|value| Sourced {
-        value,
-        path: base.join(key),
-    })
-}
-
-fn sourced_object<'v>(
-    object: Option<&'v Object>,
-    key: &'static str,
-    base: &FieldPath,
-) -> Option<Sourced<&'v Object>> {
-    object?.get(key)?.as_object().map(|value| Sourced {
-        value,
-        path: base.join(key),
+/// Reads `keys` below the container's security context, else below the
+/// pod's, and records which one it came from.
+fn sourced<'v, T>(
+    container: Option<&'v Object>,
+    pod: Option<&'v Object>,
+    keys: &'static [&'static str],
+    convert: impl Fn(&'v Value) -> Option<T>,
+) -> Option<Sourced<T>> {
+    let own = lookup(container, keys)
+        .and_then(&convert)
+        .map(|value| Sourced {
+            value,
+            level: Level::Container,
+            keys,
+        });
+    own.or_else(|| {
+        lookup(pod, keys).and_then(&convert).map(|value| Sourced {
+            value,
+            level: Level::Pod,
+            keys,
+        })
     })
 }
 
@@ -236,10 +287,9 @@ impl<'a> PodSpecView<'a> {
 
     fn build_containers(&self) -> Vec<ContainerView<'a>> {
         let pod_sc = self.security_context();
-        let pod_sc_path = self.spec_path.join("securityContext");
+        let spec_keys = pod_template_paths(self.resource.kind()).map_or(&[][..], |(spec, _)| spec);
         let mut out = Vec::new();
         for kind in ContainerKind::ALL {
-            let list_path = self.spec_path.join(kind.field());
             let Some(list) = self.spec.get(kind.field()).and_then(Value::as_array) else {
                 continue;
             };
@@ -247,63 +297,36 @@ impl<'a> PodSpecView<'a> {
                 let Some(value) = item.as_object() else {
                     continue;
                 };
-                let path = list_path.join(index);
                 let name = value
                     .get("name")
                     .and_then(Value::as_str)
                     .unwrap_or("<unnamed>");
                 let sc = value.get("securityContext").and_then(Value::as_object);
-                let sc_path = path.join("securityContext");
-                let inherited_bool = |key| {
-                    sourced_bool(sc, key, &sc_path)
-                        .or_else(|| sourced_bool(pod_sc, key, &pod_sc_path))
-                };
-                let inherited_int = |key| {
-                    sourced_int(sc, key, &sc_path)
-                        .or_else(|| sourced_int(pod_sc, key, &pod_sc_path))
-                };
-                let inherited_object = |key| {
-                    sourced_object(sc, key, &sc_path)
-                        .or_else(|| sourced_object(pod_sc, key, &pod_sc_path))
-                };
-                let windows = |s: Option<&'a Object>, base: &FieldPath| {
-                    sourced_bool(
-                        s.and_then(|s| s.get("windowsOptions"))
-                            .and_then(Value::as_object),
-                        "hostProcess",
-                        &base.join("windowsOptions"),
-                    )
-                };
+                let both = |keys| sourced(sc, pod_sc, keys, Value::as_bool);
+                let own_bool = |keys| sourced(sc, None, keys, Value::as_bool);
+                let int = |keys| sourced(sc, pod_sc, keys, Value::as_i64);
+                let object = |keys| sourced(sc, pod_sc, keys, Value::as_object);
                 let effective = EffectiveSecurityContext {
-                    run_as_non_root: inherited_bool("runAsNonRoot"),
-                    run_as_user: inherited_int("runAsUser"),
-                    run_as_group: inherited_int("runAsGroup"),
-                    se_linux_options: inherited_object("seLinuxOptions"),
-                    seccomp_profile: inherited_object("seccompProfile"),
-                    app_armor_profile: inherited_object("appArmorProfile"),
-                    host_process: windows(sc, &sc_path).or_else(|| windows(pod_sc, &pod_sc_path)),
-                    privileged: sourced_bool(sc, "privileged", &sc_path),
-                    allow_privilege_escalation: sourced_bool(
-                        sc,
-                        "allowPrivilegeEscalation",
-                        &sc_path,
-                    ),
-                    read_only_root_filesystem: sourced_bool(sc, "readOnlyRootFilesystem", &sc_path),
-                    capabilities: sourced_object(sc, "capabilities", &sc_path),
-                    proc_mount: sc
-                        .and_then(|s| s.get("procMount"))
-                        .and_then(Value::as_str)
-                        .map(|value| Sourced {
-                            value,
-                            path: sc_path.join("procMount"),
-                        }),
+                    run_as_non_root: both(&["runAsNonRoot"]),
+                    run_as_user: int(&["runAsUser"]),
+                    run_as_group: int(&["runAsGroup"]),
+                    se_linux_options: object(&["seLinuxOptions"]),
+                    seccomp_profile: object(&["seccompProfile"]),
+                    app_armor_profile: object(&["appArmorProfile"]),
+                    host_process: both(&["windowsOptions", "hostProcess"]),
+                    privileged: own_bool(&["privileged"]),
+                    allow_privilege_escalation: own_bool(&["allowPrivilegeEscalation"]),
+                    read_only_root_filesystem: own_bool(&["readOnlyRootFilesystem"]),
+                    capabilities: sourced(sc, None, &["capabilities"], Value::as_object),
+                    proc_mount: sourced(sc, None, &["procMount"], Value::as_str),
                 };
                 out.push(ContainerView {
+                    spec_keys,
                     kind,
                     index,
                     name,
                     value,
-                    path,
+                    path: self.spec_path.join(kind.field()).join(index),
                     effective,
                 });
             }

@@ -106,15 +106,16 @@ impl SpanIndex {
     /// nearest recorded ancestor when the field itself is absent (a finding
     /// about a missing field points at the object that should hold it).
     pub fn locate(&self, base: u64, path: &FieldPath) -> Option<Pos> {
+        // Paths are short; hash prefixes on the stack, longest first.
+        const MAX: usize = 32;
         let segments = path.segments();
-        let mut hashes = Vec::with_capacity(segments.len() + 1);
-        hashes.push(base);
-        let mut h = base;
-        for segment in segments {
-            h = hash_segments(h, std::slice::from_ref(segment));
-            hashes.push(h);
+        let mut hashes = [0u64; MAX + 1];
+        hashes[0] = base;
+        let n = segments.len().min(MAX);
+        for (i, segment) in segments.iter().take(n).enumerate() {
+            hashes[i + 1] = hash_segments(hashes[i], std::slice::from_ref(segment));
         }
-        hashes.iter().rev().find_map(|h| self.get(*h))
+        hashes[..=n].iter().rev().find_map(|h| self.get(*h))
     }
 }
 

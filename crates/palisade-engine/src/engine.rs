@@ -47,6 +47,7 @@ impl Engine {
     /// Runs every applicable check on one resource.
     pub fn evaluate(&self, resource: &Resource, out: &mut Outcome) {
         out.resources += 1;
+        let first_finding = out.findings.len();
         let exceptions = Exceptions::of(resource, self.settings.today);
         let mut used: Vec<&str> = Vec::new();
         let mut cx = CheckContext::new(&self.settings);
@@ -81,6 +82,9 @@ impl Engine {
         if let Some(ex) = exceptions {
             self.report_exception_problems(resource, &ex, &used, out);
         }
+        // In source order: resources come in file order, so the findings
+        // of a whole file end up sorted and the final sort has little to do.
+        out.findings[first_finding..].sort_by_key(|f| (f.pos, f.check.id));
     }
 
     fn record(
@@ -109,7 +113,7 @@ impl Engine {
                 message: failure.message,
                 resource: Arc::clone(&resource.id),
                 file: Arc::clone(&resource.source.file),
-                path: failure.path.to_string(),
+                path: failure.path.to_dotted(),
             };
             match exception {
                 Some(ex) => out.suppressed.push(Suppressed {

@@ -18,6 +18,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Appends `other` (which comes after `self` in input order).
     pub fn merge(mut self, mut other: Outcome) -> Outcome {
         self.files += other.files;
         self.resources += other.resources;

@@ -2,12 +2,10 @@
 //! then input errors, warnings and exception notices, and a summary line
 //! that always says how much was evaluated.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
-use std::sync::Arc;
 
 use anstyle::{AnsiColor, Effects, Style};
-use palisade_core::{Finding, InputError, ResourceId, ScanReport, Severity, Totals};
+use palisade_core::{Finding, InputError, ScanReport, Severity, Totals};
 
 use crate::Reporter;
 
@@ -41,27 +39,18 @@ impl TableReporter {
     }
 
     fn write_findings(&self, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
-        // Group by resource, in the order resources first appear.
-        let mut order: Vec<(&str, &Arc<ResourceId>)> = Vec::new();
-        let mut groups: HashMap<(&str, &ResourceId), Vec<&Finding>> = HashMap::new();
-        for f in findings {
-            let key = (&*f.file, &*f.resource);
-            let group = groups.entry(key).or_default();
-            if group.is_empty() {
-                order.push((&f.file, &f.resource));
-            }
-            group.push(f);
-        }
         let bold = Style::new().effects(Effects::BOLD);
         let dim = Style::new().effects(Effects::DIMMED);
-        for (file, resource) in order {
-            let group = &groups[&(file, &**resource)];
+        // Findings are sorted by file and position, and objects occupy
+        // disjoint line ranges, so each resource's findings are one run.
+        for group in findings.chunk_by(|a, b| a.file == b.file && a.resource == b.resource) {
+            let first = &group[0];
             let first_line = group.iter().map(|f| f.pos.line).min().unwrap_or(0);
             writeln!(
                 out,
                 "{}  {}",
-                self.paint(bold, &resource.to_string()),
-                self.paint(dim, &format!("{file}:{first_line}"))
+                self.paint(bold, &first.resource.to_string()),
+                self.paint(dim, &format!("{}:{first_line}", first.file))
             )?;
             for f in group {
                 let severity = format!("{:<8}", f.check.severity.as_str().to_ascii_uppercase());

@@ -1,6 +1,8 @@
 //! The scan pipeline: inputs are read in parallel, each split into
-//! documents that are parsed and checked in parallel, and every task keeps
-//! its own partial [`Outcome`] so that nothing is shared while working.
+//! documents that are parsed and checked in parallel. Each worker folds its
+//! documents into one partial [`Outcome`] (so nothing is shared while
+//! working, and findings are not copied again and again by pairwise
+//! merges), and the few partial outcomes are merged at the end.
 
 use palisade_collect::{
     document_chunks, parse_chunk, read_input, resources_from_document, Chunk, Input, Limits,
@@ -14,37 +16,48 @@ use rayon::prelude::*;
 pub fn scan(inputs: &[Input], engine: &Engine, limits: &Limits) -> Outcome {
     inputs
         .par_iter()
-        .map(|input| scan_input(input, engine, limits))
+        .fold(Outcome::default, |mut outcome, input| {
+            scan_input(input, engine, limits, &mut outcome);
+            outcome
+        })
         .reduce(Outcome::default, Outcome::merge)
 }
 
-fn scan_input(input: &Input, engine: &Engine, limits: &Limits) -> Outcome {
+fn scan_input(input: &Input, engine: &Engine, limits: &Limits, outcome: &mut Outcome) {
     let source = match read_input(input, limits) {
         Ok(source) => source,
         Err(error) => {
-            return Outcome {
-                errors: vec![error],
-                ..Outcome::default()
-            }
+            outcome.errors.push(error);
+            return;
         }
     };
-    let mut outcome = if source.json {
-        scan_json(&source, engine, limits)
-    } else {
-        document_chunks(&source.text)
-            .par_iter()
-            .map(|chunk| scan_chunk(&source, *chunk, engine, limits))
-            .reduce(Outcome::default, Outcome::merge)
-    };
     outcome.files += 1;
-    outcome
+    if source.json {
+        scan_json(&source, engine, limits, outcome);
+        return;
+    }
+    let chunks = document_chunks(&source.text);
+    let scanned = chunks
+        .par_iter()
+        .fold(Outcome::default, |mut partial, chunk| {
+            scan_chunk(&source, *chunk, engine, limits, &mut partial);
+            partial
+        })
+        .reduce(Outcome::default, Outcome::merge);
+    let merged = std::mem::take(outcome).merge(scanned);
+    *outcome = merged;
 }
 
-fn scan_chunk(source: &SourceText, chunk: Chunk<'_>, engine: &Engine, limits: &Limits) -> Outcome {
-    let mut outcome = Outcome::default();
+fn scan_chunk(
+    source: &SourceText,
+    chunk: Chunk<'_>,
+    engine: &Engine,
+    limits: &Limits,
+    outcome: &mut Outcome,
+) {
     for parsed in parse_chunk(&source.name, chunk, limits) {
         match parsed {
-            Ok(doc) => evaluate_document(source, doc, engine, &mut outcome),
+            Ok(doc) => evaluate_document(source, doc, engine, outcome),
             Err(mut error) => {
                 if chunk.text.contains("{{") {
                     error.message.push_str("; this looks like an unrendered Helm template: render it with `helm template` and scan the output");
@@ -53,14 +66,12 @@ fn scan_chunk(source: &SourceText, chunk: Chunk<'_>, engine: &Engine, limits: &L
             }
         }
     }
-    outcome
 }
 
 /// JSON is parsed as YAML to keep positions; the rare JSON that YAML
 /// rejects (tabs for indentation, say) falls back to a JSON parser, whose
 /// error message is also the clearer one for a broken JSON file.
-fn scan_json(source: &SourceText, engine: &Engine, limits: &Limits) -> Outcome {
-    let mut outcome = Outcome::default();
+fn scan_json(source: &SourceText, engine: &Engine, limits: &Limits, outcome: &mut Outcome) {
     let chunk = Chunk {
         text: &source.text,
         first_line: 1,
@@ -68,9 +79,9 @@ fn scan_json(source: &SourceText, engine: &Engine, limits: &Limits) -> Outcome {
     let parsed = parse_chunk(&source.name, chunk, limits);
     if parsed.iter().all(Result::is_ok) {
         for doc in parsed.into_iter().flatten() {
-            evaluate_document(source, doc, engine, &mut outcome);
+            evaluate_document(source, doc, engine, outcome);
         }
-        return outcome;
+        return;
     }
     match serde_json::from_str::<serde_json::Value>(&source.text) {
         Ok(value) => {
@@ -80,7 +91,7 @@ fn scan_json(source: &SourceText, engine: &Engine, limits: &Limits) -> Outcome {
                 pos: Pos::new(1, 1),
                 warnings: Vec::new(),
             };
-            evaluate_document(source, doc, engine, &mut outcome);
+            evaluate_document(source, doc, engine, outcome);
         }
         Err(e) => outcome.errors.push(InputError::new(
             source.name.to_string(),
@@ -88,7 +99,6 @@ fn scan_json(source: &SourceText, engine: &Engine, limits: &Limits) -> Outcome {
             format!("invalid JSON: {e}"),
         )),
     }
-    outcome
 }
 
 fn evaluate_document(

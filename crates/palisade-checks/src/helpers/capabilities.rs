@@ -19,7 +19,7 @@ pub fn entries<'a>(container: &ContainerView<'a>, list: &'static str) -> Vec<(Fi
     let Some(caps) = &container.effective.capabilities else {
         return Vec::new();
     };
-    let base = caps.path.join(list);
+    let base = container.path_of(caps).join(list);
     caps.value
         .get(list)
         .and_then(Value::as_array)

@@ -42,7 +42,7 @@ declare_check! {
                 if let Some(container) = key.strip_prefix(ANNOTATION_PREFIX) {
                     let value = value.as_str().unwrap_or("");
                     if !apparmor_annotation_allowed(value) {
-                        cx.fail(pod.annotations_path().join(key.clone()), format!("annotation sets AppArmor profile {value:?} for container {container:?}"));
+                        cx.fail_args(pod.annotations_path().join(key.clone()), format_args!("annotation sets AppArmor profile {value:?} for container {container:?}"));
                     }
                 }
             }
@@ -52,11 +52,11 @@ declare_check! {
                 (!seccomp_type_allowed(ty)).then(|| ty.unwrap_or("").to_string())
             };
             if let Some(ty) = bad_type(pod.security_context()) {
-                cx.fail(pod.security_context_path().join_all(&["appArmorProfile", "type"]), format!("pod sets appArmorProfile type {ty:?}"));
+                cx.fail_args(pod.security_context_path().join_all(&["appArmorProfile", "type"]), format_args!("pod sets appArmorProfile type {ty:?}"));
             }
             for c in pod.containers() {
                 if let Some(ty) = bad_type(c.security_context()) {
-                    cx.fail(c.path.join_all(&["securityContext", "appArmorProfile", "type"]), format!("{} sets appArmorProfile type {ty:?}", c.describe()));
+                    cx.fail_args(c.path.join_all(&["securityContext", "appArmorProfile", "type"]), format_args!("{} sets appArmorProfile type {ty:?}", c.describe()));
                 }
             }
         }

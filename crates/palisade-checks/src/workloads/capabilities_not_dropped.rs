@@ -40,11 +40,11 @@ declare_check! {
             }
             for c in pod.containers() {
                 if !entries(c, "drop").iter().any(|(_, name)| *name == "ALL") {
-                    cx.fail(c.path.join_all(&["securityContext", "capabilities", "drop"]), format!("{} does not drop ALL capabilities", c.describe()));
+                    cx.fail_args(c.path.join_all(&["securityContext", "capabilities", "drop"]), format_args!("{} does not drop ALL capabilities", c.describe()));
                 }
                 for (path, name) in entries(c, "add") {
                     if name != "NET_BIND_SERVICE" {
-                        cx.fail(path, format!("{} adds capability {name}; the restricted profile allows only NET_BIND_SERVICE", c.describe()));
+                        cx.fail_args(path, format_args!("{} adds capability {name}; the restricted profile allows only NET_BIND_SERVICE", c.describe()));
                     }
                 }
             }

@@ -39,7 +39,7 @@ declare_check! {
             for c in pod.containers() {
                 for (path, name) in entries(c, "add") {
                     if !BASELINE_ADDABLE_CAPABILITIES.contains(&name) {
-                        cx.fail(path, format!("{} adds capability {name}, which the baseline profile does not allow", c.describe()));
+                        cx.fail_args(path, format_args!("{} adds capability {name}, which the baseline profile does not allow", c.describe()));
                     }
                 }
             }

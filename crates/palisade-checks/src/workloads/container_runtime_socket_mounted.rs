@@ -36,7 +36,7 @@ declare_check! {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
             for (path, host) in host_path_volumes(pod) {
                 if is_runtime_socket(host) {
-                    cx.fail(path, format!("pod mounts the container runtime at {host:?}"));
+                    cx.fail_args(path, format_args!("pod mounts the container runtime at {host:?}"));
                 }
             }
         }

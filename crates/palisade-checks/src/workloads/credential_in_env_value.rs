@@ -42,7 +42,7 @@ declare_check! {
                     let name = env.get("name").and_then(Value::as_str).unwrap_or("");
                     let Some(value) = env.get("value").and_then(Value::as_str) else { continue };
                     if let Some(kind) = classify(name, value) {
-                        cx.fail(path.join("value"), format!("{} sets {name} to a literal {kind} {}", c.describe(), redact(value)));
+                        cx.fail_args(path.join("value"), format_args!("{} sets {name} to a literal {kind} {}", c.describe(), redact(value)));
                     }
                 }
             }

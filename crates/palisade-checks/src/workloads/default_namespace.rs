@@ -29,7 +29,7 @@ declare_check! {
     impl {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
             if pod.namespace() == Some("default") {
-                cx.fail(FieldPath::root().join_all(&["metadata", "namespace"]), format!("{} {:?} runs in the default namespace", pod.resource.kind().to_ascii_lowercase(), pod.resource.id.name));
+                cx.fail_args(FieldPath::root().join_all(&["metadata", "namespace"]), format_args!("{} {:?} runs in the default namespace", pod.resource.kind().to_ascii_lowercase(), pod.resource.id.name));
             }
         }
     }

@@ -32,7 +32,7 @@ declare_check! {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
             let count = pod.get("hostAliases").and_then(Value::as_array).map_or(0, Vec::len);
             if count > 0 {
-                cx.fail(pod.field("hostAliases"), format!("pod sets {count} hostAliases entr{}", if count == 1 { "y" } else { "ies" }));
+                cx.fail_args(pod.field("hostAliases"), format_args!("pod sets {count} hostAliases entr{}", if count == 1 { "y" } else { "ies" }));
             }
         }
     }

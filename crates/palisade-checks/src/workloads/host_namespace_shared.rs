@@ -33,7 +33,7 @@ declare_check! {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
             for (field, what) in [("hostNetwork", "network"), ("hostPID", "process ID"), ("hostIPC", "IPC")] {
                 if pod.get(field).and_then(Value::as_bool) == Some(true) {
-                    cx.fail(pod.field(field), format!("pod shares the host's {what} namespace ({field}: true)"));
+                    cx.fail_args(pod.field(field), format_args!("pod shares the host's {what} namespace ({field}: true)"));
                 }
             }
         }

@@ -34,7 +34,7 @@ declare_check! {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
             for (path, host) in host_path_volumes(pod) {
                 let volume = path.parent().and_then(|p| p.parent()).unwrap_or_default();
-                cx.fail(volume.join("hostPath"), format!("pod mounts host path {host:?} through a hostPath volume"));
+                cx.fail_args(volume.join("hostPath"), format_args!("pod mounts host path {host:?} through a hostPath volume"));
             }
         }
     }

@@ -34,7 +34,7 @@ declare_check! {
                 for (path, port) in c.list("ports") {
                     match port.get("hostPort").and_then(Value::as_i64) {
                         Some(0) | None => {}
-                        Some(n) => cx.fail(path.join("hostPort"), format!("{} binds host port {n}", c.describe())),
+                        Some(n) => cx.fail_args(path.join("hostPort"), format_args!("{} binds host port {n}", c.describe())),
                     }
                 }
             }

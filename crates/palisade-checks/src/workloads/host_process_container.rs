@@ -40,7 +40,7 @@ declare_check! {
             }
             for c in pod.containers() {
                 if host_process(c.security_context()) {
-                    cx.fail(c.path.join_all(&["securityContext", "windowsOptions", "hostProcess"]), format!("{} sets windowsOptions.hostProcess to true", c.describe()));
+                    cx.fail_args(c.path.join_all(&["securityContext", "windowsOptions", "hostProcess"]), format_args!("{} sets windowsOptions.hostProcess to true", c.describe()));
                 }
             }
         }

@@ -31,7 +31,7 @@ declare_check! {
             for c in pod.containers() {
                 let Some(image) = c.image() else { continue };
                 if parse(image).digest.is_none() {
-                    cx.fail(c.field("image"), format!("{} uses image {image:?} without a digest", c.describe()));
+                    cx.fail_args(c.field("image"), format_args!("{} uses image {image:?} without a digest", c.describe()));
                 }
             }
         }

@@ -43,7 +43,7 @@ declare_check! {
                 let policy = explicit.unwrap_or(reference.default_pull_policy());
                 if policy != "Always" {
                     let how = if explicit.is_some() { "sets" } else { "defaults to" };
-                    cx.fail(c.field("imagePullPolicy"), format!("{} {how} imagePullPolicy {policy} for mutable image {image:?}", c.describe()));
+                    cx.fail_args(c.field("imagePullPolicy"), format_args!("{} {how} imagePullPolicy {policy} for mutable image {image:?}", c.describe()));
                 }
             }
         }

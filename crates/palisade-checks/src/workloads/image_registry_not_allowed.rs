@@ -45,7 +45,7 @@ declare_check! {
                 let Some(image) = c.image() else { continue };
                 let reference = parse(image);
                 if !registry_allowed(&reference, allowed) {
-                    cx.fail(c.field("image"), format!("{} pulls {image:?} from registry {}, which is not allowed", c.describe(), reference.registry));
+                    cx.fail_args(c.field("image"), format_args!("{} pulls {image:?} from registry {}, which is not allowed", c.describe(), reference.registry));
                 }
             }
         }

@@ -35,7 +35,7 @@ declare_check! {
                 let reference = parse(image);
                 if reference.is_mutable_tag() {
                     let what = if reference.tag.is_some() { "the latest tag" } else { "no tag" };
-                    cx.fail(c.field("image"), format!("{} uses image {image:?} with {what}", c.describe()));
+                    cx.fail_args(c.field("image"), format_args!("{} uses image {image:?} with {what}", c.describe()));
                 }
             }
         }

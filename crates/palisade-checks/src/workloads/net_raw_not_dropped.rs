@@ -39,10 +39,10 @@ declare_check! {
             for c in pod.containers() {
                 let added: Vec<_> = entries(c, "add").into_iter().filter(|(_, n)| normalize(n) == "NET_RAW").collect();
                 for (path, name) in &added {
-                    cx.fail(path.clone(), format!("{} adds capability {name}", c.describe()));
+                    cx.fail_args(path.clone(), format_args!("{} adds capability {name}", c.describe()));
                 }
                 if added.is_empty() && !drops(c, "NET_RAW") {
-                    cx.fail(c.path.join_all(&["securityContext", "capabilities", "drop"]), format!("{} does not drop NET_RAW (or ALL)", c.describe()));
+                    cx.fail_args(c.path.join_all(&["securityContext", "capabilities", "drop"]), format_args!("{} does not drop NET_RAW (or ALL)", c.describe()));
                 }
             }
         }

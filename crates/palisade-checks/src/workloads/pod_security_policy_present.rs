@@ -29,7 +29,7 @@ declare_check! {
     }
     impl {
         fn check_object(&self, object: &Resource, cx: &mut CheckContext<'_>) {
-            cx.fail(FieldPath::root().join("kind"), format!("policy {:?} uses the PodSecurityPolicy API, removed in Kubernetes 1.25, and protects nothing", object.id.name));
+            cx.fail_args(FieldPath::root().join("kind"), format_args!("policy {:?} uses the PodSecurityPolicy API, removed in Kubernetes 1.25, and protects nothing", object.id.name));
         }
     }
 }

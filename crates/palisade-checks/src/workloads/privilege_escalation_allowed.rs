@@ -37,8 +37,8 @@ declare_check! {
             for c in pod.containers() {
                 match &c.effective.allow_privilege_escalation {
                     Some(s) if !s.value => {}
-                    Some(s) => cx.fail(s.path.clone(), format!("{} sets allowPrivilegeEscalation to true", c.describe())),
-                    None => cx.fail(c.path.join_all(&["securityContext", "allowPrivilegeEscalation"]), format!("{} does not set allowPrivilegeEscalation to false", c.describe())),
+                    Some(s) => cx.fail_args(c.path_of(s), format_args!("{} sets allowPrivilegeEscalation to true", c.describe())),
+                    None => cx.fail_args(c.path.join_all(&["securityContext", "allowPrivilegeEscalation"]), format_args!("{} does not set allowPrivilegeEscalation to false", c.describe())),
                 }
             }
         }

@@ -32,7 +32,7 @@ declare_check! {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
             for c in pod.containers() {
                 if let Some(p) = c.effective.privileged.as_ref().filter(|p| p.value) {
-                    cx.fail(p.path.clone(), format!("{} runs privileged", c.describe()));
+                    cx.fail_args(c.path_of(p), format_args!("{} runs privileged", c.describe()));
                 }
             }
         }

@@ -55,7 +55,7 @@ declare_check! {
                         let host = handler.get(kind).and_then(|k| k.get("host")).and_then(Value::as_str).unwrap_or("");
                         if !host.is_empty() {
                             let where_ = hook.unwrap_or(field);
-                            cx.fail(path.join(kind).join("host"), format!("{} {where_} targets host {host:?}", c.describe()));
+                            cx.fail_args(path.join(kind).join("host"), format_args!("{} {where_} targets host {host:?}", c.describe()));
                         }
                     }
                 }

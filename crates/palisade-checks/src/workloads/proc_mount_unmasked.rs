@@ -12,7 +12,7 @@ pub(crate) fn fail_unmasked_proc(pod: &PodSpecView<'_>, cx: &mut CheckContext<'_
             .filter(|m| m.value != "Default")
         {
             cx.fail(
-                mount.path.clone(),
+                c.path_of(mount),
                 format!("{} sets procMount to {:?}", c.describe(), mount.value),
             );
         }

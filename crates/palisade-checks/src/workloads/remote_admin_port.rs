@@ -37,7 +37,7 @@ declare_check! {
                     for field in ["containerPort", "hostPort"] {
                         let Some(number) = port.get(field).and_then(Value::as_i64) else { continue };
                         if let Some((_, service)) = ADMIN_PORTS.iter().find(|(p, _)| *p == number) {
-                            cx.fail(path.join(field), format!("{} exposes {service} port {number} ({field})", c.describe()));
+                            cx.fail_args(path.join(field), format_args!("{} exposes {service} port {number} ({field})", c.describe()));
                         }
                     }
                 }

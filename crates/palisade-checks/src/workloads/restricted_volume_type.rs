@@ -43,7 +43,7 @@ declare_check! {
                         continue;
                     }
                     let name = fields.get("name").and_then(|n| n.as_str()).unwrap_or("<unnamed>");
-                    cx.fail(path.join(source.clone()), format!("volume {name:?} is of type {source}, which the restricted profile does not allow"));
+                    cx.fail_args(path.join(source.clone()), format_args!("volume {name:?} is of type {source}, which the restricted profile does not allow"));
                 }
             }
         }

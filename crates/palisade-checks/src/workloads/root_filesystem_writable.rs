@@ -31,8 +31,8 @@ declare_check! {
             for c in pod.containers() {
                 match &c.effective.read_only_root_filesystem {
                     Some(s) if s.value => {}
-                    Some(s) => cx.fail(s.path.clone(), format!("{} sets readOnlyRootFilesystem to false", c.describe())),
-                    None => cx.fail(c.path.join_all(&["securityContext", "readOnlyRootFilesystem"]), format!("{} does not set readOnlyRootFilesystem to true", c.describe())),
+                    Some(s) => cx.fail_args(c.path_of(s), format_args!("{} sets readOnlyRootFilesystem to false", c.describe())),
+                    None => cx.fail_args(c.path.join_all(&["securityContext", "readOnlyRootFilesystem"]), format_args!("{} does not set readOnlyRootFilesystem to true", c.describe())),
                 }
             }
         }

@@ -30,7 +30,7 @@ declare_check! {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
             for c in pod.containers() {
                 if let Some(s) = c.effective.run_as_user.as_ref().filter(|s| (1..10000).contains(&s.value)) {
-                    cx.fail(s.path.clone(), format!("{} runs with runAsUser {}, below 10000", c.describe(), s.value));
+                    cx.fail_args(c.path_of(s), format_args!("{} runs with runAsUser {}, below 10000", c.describe(), s.value));
                 }
             }
         }

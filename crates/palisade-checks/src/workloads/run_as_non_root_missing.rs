@@ -1,3 +1,4 @@
+use palisade_core::podspec::Level;
 use palisade_core::{declare_check, CheckContext, PodSpecView, PssControl, Target};
 use serde_json::Value;
 
@@ -41,14 +42,13 @@ declare_check! {
             if pod_value == Some(false) {
                 cx.fail(pod.security_context_path().join("runAsNonRoot"), "pod sets runAsNonRoot to false");
             }
-            let inherited_path = pod.security_context_path().join("runAsNonRoot");
             for c in pod.containers() {
                 match &c.effective.run_as_non_root {
                     Some(s) if s.value => {}
                     // Inherited from the pod's explicit false, reported once above.
-                    Some(s) if s.path == inherited_path => {}
-                    Some(s) => cx.fail(s.path.clone(), format!("{} sets runAsNonRoot to false", c.describe())),
-                    None => cx.fail(c.path.join_all(&["securityContext", "runAsNonRoot"]), format!("neither {} nor its pod sets runAsNonRoot to true", c.describe())),
+                    Some(s) if s.level == Level::Pod => {}
+                    Some(s) => cx.fail_args(c.path_of(s), format_args!("{} sets runAsNonRoot to false", c.describe())),
+                    None => cx.fail_args(c.path.join_all(&["securityContext", "runAsNonRoot"]), format_args!("neither {} nor its pod sets runAsNonRoot to true", c.describe())),
                 }
             }
         }

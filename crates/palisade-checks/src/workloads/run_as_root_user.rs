@@ -41,7 +41,7 @@ declare_check! {
             }
             for c in pod.containers() {
                 if is_root(c.security_context()) {
-                    cx.fail(c.path.join_all(&["securityContext", "runAsUser"]), format!("{} sets runAsUser to 0", c.describe()));
+                    cx.fail_args(c.path.join_all(&["securityContext", "runAsUser"]), format_args!("{} sets runAsUser to 0", c.describe()));
                 }
             }
         }

@@ -39,7 +39,7 @@ declare_check! {
                 return;
             }
             if let Some(ty) = disallowed_seccomp_type(pod.security_context()) {
-                cx.fail(pod.security_context_path().join_all(&["seccompProfile", "type"]), format!("pod sets seccomp profile type {ty:?}"));
+                cx.fail_args(pod.security_context_path().join_all(&["seccompProfile", "type"]), format_args!("pod sets seccomp profile type {ty:?}"));
             }
             let pod_valid = pod
                 .security_context()
@@ -48,10 +48,10 @@ declare_check! {
             for c in pod.containers() {
                 if c.security_context().and_then(|s| s.get("seccompProfile")).is_some() {
                     if let Some(ty) = disallowed_seccomp_type(c.security_context()) {
-                        cx.fail(c.path.join_all(&["securityContext", "seccompProfile", "type"]), format!("{} sets seccomp profile type {ty:?}", c.describe()));
+                        cx.fail_args(c.path.join_all(&["securityContext", "seccompProfile", "type"]), format_args!("{} sets seccomp profile type {ty:?}", c.describe()));
                     }
                 } else if !pod_valid {
-                    cx.fail(c.path.join_all(&["securityContext", "seccompProfile"]), format!("neither {} nor its pod sets a RuntimeDefault or Localhost seccomp profile", c.describe()));
+                    cx.fail_args(c.path.join_all(&["securityContext", "seccompProfile"]), format_args!("neither {} nor its pod sets a RuntimeDefault or Localhost seccomp profile", c.describe()));
                 }
             }
         }

@@ -96,7 +96,7 @@ fn check_annotations(pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
     for c in pod.containers() {
         judge(
             format!("{CONTAINER_ANNOTATION_PREFIX}{}", c.name),
-            c.describe(),
+            c.describe().to_string(),
             cx,
         );
     }

@@ -37,13 +37,13 @@ declare_check! {
                     if let Some(r) = env.get("valueFrom").and_then(|v| v.get("secretKeyRef")) {
                         let var = env.get("name").and_then(Value::as_str).unwrap_or("");
                         let secret = r.get("name").and_then(Value::as_str).unwrap_or("");
-                        cx.fail(path.join("valueFrom").join("secretKeyRef"), format!("{} reads secret {secret:?} into environment variable {var}", c.describe()));
+                        cx.fail_args(path.join("valueFrom").join("secretKeyRef"), format_args!("{} reads secret {secret:?} into environment variable {var}", c.describe()));
                     }
                 }
                 for (path, source) in c.list("envFrom") {
                     if let Some(r) = source.get("secretRef") {
                         let secret = r.get("name").and_then(Value::as_str).unwrap_or("");
-                        cx.fail(path.join("secretRef"), format!("{} loads all keys of secret {secret:?} into its environment", c.describe()));
+                        cx.fail_args(path.join("secretRef"), format_args!("{} loads all keys of secret {secret:?} into its environment", c.describe()));
                     }
                 }
             }

@@ -43,17 +43,17 @@ declare_check! {
                 let base = sc_path.join("seLinuxOptions");
                 let text = |k: &str| options.get(k).and_then(Value::as_str).unwrap_or("");
                 if !selinux_type_allowed(text("type"), version) {
-                    cx.fail(base.join("type"), format!("{who} sets SELinux type {:?}", text("type")));
+                    cx.fail_args(base.join("type"), format_args!("{who} sets SELinux type {:?}", text("type")));
                 }
                 for field in ["user", "role"] {
                     if !text(field).is_empty() {
-                        cx.fail(base.join(field), format!("{who} sets a custom SELinux {field} {:?}", text(field)));
+                        cx.fail_args(base.join(field), format_args!("{who} sets a custom SELinux {field} {:?}", text(field)));
                     }
                 }
             };
             judge(pod.security_context(), pod.security_context_path(), "pod".to_string(), cx);
             for c in pod.containers() {
-                judge(c.security_context(), c.path.join("securityContext"), c.describe(), cx);
+                judge(c.security_context(), c.path.join("securityContext"), c.describe().to_string(), cx);
             }
         }
     }

@@ -43,7 +43,7 @@ declare_check! {
                 }
                 if let Some(dir) = sensitive_dir(host) {
                     let what = if dir == "/" { "the host's root file system".to_string() } else { format!("sensitive host directory {dir}") };
-                    cx.fail(path, format!("pod mounts {host:?}, in {what}"));
+                    cx.fail_args(path, format_args!("pod mounts {host:?}, in {what}"));
                 }
             }
         }

@@ -42,7 +42,7 @@ declare_check! {
             for (path, sysctl) in palisade_core::podspec::indexed(sysctls, base) {
                 let name = sysctl.get("name").and_then(Value::as_str).unwrap_or("");
                 if !sysctl_allowed(name, version) {
-                    cx.fail(path.join("name"), format!("pod sets sysctl {name:?}, which is not in the safe set of Pod Security Standards {version}"));
+                    cx.fail_args(path.join("name"), format_args!("pod sets sysctl {name:?}, which is not in the safe set of Pod Security Standards {version}"));
                 }
             }
         }
