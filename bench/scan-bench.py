@@ -10,6 +10,7 @@ prints a Markdown table (min and median wall time, peak RSS, throughput).
 Peers are looked for in /opt/peers-venv (see docs/benchmarks.md).
 """
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -75,6 +76,8 @@ def main():
         corpora[n] = path
     real = shared / "corpus/real"
     real_size = sum(p.stat().st_size for p in real.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".json"))
+    probe = subprocess.run([bin_, "scan", str(real), "--no-kustomize", "--parse-only", "--format", "json"], capture_output=True, text=True)
+    real_resources = json.loads(probe.stdout)["totals"]["resources"]
 
     print(f"Machine: {os.cpu_count()} cores; runs per case: {args.runs}\n")
     print("| case | best s | median s | peak RSS MiB | MB/s | resources/s |")
@@ -84,9 +87,13 @@ def main():
     for label, extra in [("parse only", ["--parse-only"]), ("full scan, table", []), ("full scan, JSON", ["--format", "json"])]:
         cmd = [bin_, "scan", str(big), "-o", "/dev/null"] + extra
         print(measure(f"100k synthetic, {label}", cmd, args.runs, big_size, 100_000))
-    for label, extra in [("parse only", ["--parse-only"]), ("full scan, JSON", ["--format", "json"])]:
+    for label, extra in [
+        ("parse only", ["--parse-only", "--no-kustomize"]),
+        ("full scan, JSON", ["--format", "json", "--no-kustomize"]),
+        ("full scan, JSON, Kustomize rendered by kubectl", ["--format", "json"]),
+    ]:
         cmd = [bin_, "scan", str(real), "-o", "/dev/null"] + extra
-        print(measure(f"real corpus ({real_size / 1e6:.0f} MB), {label}", cmd, args.runs, real_size, 0))
+        print(measure(f"real corpus ({real_size / 1e6:.0f} MB, {real_resources} resources), {label}", cmd, args.runs, real_size, real_resources))
     small = corpora[1_000]
     print(measure("1k synthetic, full scan, JSON", [bin_, "scan", str(small), "--format", "json", "-o", "/dev/null"], args.runs, small.stat().st_size, 1_000))
 

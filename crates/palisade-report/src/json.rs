@@ -165,7 +165,7 @@ fn render_compact(
     out.write_all(&head[..at])?;
     let parts: Vec<Vec<u8>> = report
         .findings
-        .par_chunks(8192)
+        .par_chunks(1024)
         .map(|chunk| {
             let mut buf = Vec::with_capacity(chunk.len() * 512);
             for (i, f) in chunk.iter().enumerate() {

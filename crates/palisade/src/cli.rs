@@ -144,6 +144,10 @@ pub struct ScanArgs {
     #[arg(long, value_parser = parse_size, default_value = "1GiB", value_name = "SIZE")]
     pub max_file_size: u64,
 
+    /// Walk Kustomize directories as plain directories instead of rendering them.
+    #[arg(long)]
+    pub no_kustomize: bool,
+
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -26,8 +26,9 @@ fn is_manifest(path: &Path) -> bool {
 }
 
 /// The inputs named by `paths` (`-` is standard input), in a stable order,
-/// and errors for paths that cannot be read.
-pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
+/// and errors for paths that cannot be read. With `kustomize` false,
+/// Kustomize directories are walked like any other directory.
+pub fn discover(paths: &[PathBuf], kustomize: bool) -> (Vec<Input>, Vec<InputError>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -42,14 +43,14 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
                 format!("cannot read: {e}"),
             )),
             Ok(m) if m.is_file() => inputs.push(Input::File(path.clone())),
-            Ok(_) => walk_dir(path, &mut inputs, &mut errors),
+            Ok(_) => walk_dir(path, kustomize, &mut inputs, &mut errors),
         }
     }
     (inputs, errors)
 }
 
-fn walk_dir(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>) {
-    if is_kustomization_dir(root) {
+fn walk_dir(root: &Path, kustomize: bool, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>) {
+    if kustomize && is_kustomization_dir(root) {
         inputs.push(Input::Kustomize(root.to_path_buf()));
         return;
     }
@@ -72,7 +73,7 @@ fn walk_dir(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>) 
                 if kustomize_dirs.iter().any(|d: &PathBuf| path.starts_with(d)) {
                     continue;
                 }
-                if is_dir && entry.depth() > 0 && is_kustomization_dir(path) {
+                if kustomize && is_dir && entry.depth() > 0 && is_kustomization_dir(path) {
                     kustomize_dirs.push(path.to_path_buf());
                 } else if !is_dir && is_manifest(path) {
                     found.push(Input::File(path.to_path_buf()));

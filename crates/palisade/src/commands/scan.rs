@@ -53,7 +53,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let engine = Engine::new(checks, settings);
     let timings = std::env::var_os("PALISADE_TIMINGS").is_some();
     let started = Instant::now();
-    let (inputs, discovery_errors) = discover(&args.paths);
+    let (inputs, discovery_errors) = discover(&args.paths, !args.no_kustomize);
     let mut outcome = pipeline::scan(&inputs, &engine, &limits);
     outcome.errors.extend(discovery_errors);
     let scanned = Instant::now();
