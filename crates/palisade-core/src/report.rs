@@ -18,8 +18,9 @@ pub struct Finding {
     pub file: Arc<str>,
     pub pos: Pos,
     /// The field at fault, in dotted form
-    /// (`spec.containers[0].securityContext.privileged`).
-    pub path: String,
+    /// (`spec.containers[0].securityContext.privileged`). Shared: the same
+    /// paths recur across thousands of findings.
+    pub path: Arc<str>,
 }
 
 impl Finding {

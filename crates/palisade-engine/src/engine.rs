@@ -1,14 +1,43 @@
 //! Dispatching checks to resources by target, and turning failures into
 //! located findings.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use palisade_core::check::Failure;
 use palisade_core::report::{ExceptionNotice, Suppressed};
+use palisade_core::span::{hash_segments, ROOT_HASH};
+use palisade_core::FieldPath;
 use palisade_core::{Check, CheckContext, Finding, PodSpecView, Resource, Settings, Target};
 
 use crate::exceptions::Exceptions;
 use crate::outcome::Outcome;
+
+/// Distinct paths remembered per worker thread; beyond this, paths are
+/// built afresh (hostile input cannot grow the cache without bound).
+const PATH_CACHE_LIMIT: usize = 16_384;
+
+thread_local! {
+    static PATHS: RefCell<HashMap<u64, Arc<str>>> = RefCell::new(HashMap::new());
+}
+
+/// The dotted form of `path`, shared between findings with the same path.
+/// Keyed by the 64-bit path hash also used for source positions.
+fn intern_path(path: &FieldPath) -> Arc<str> {
+    let key = hash_segments(ROOT_HASH, path.segments());
+    PATHS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(hit) = cache.get(&key) {
+            return Arc::clone(hit);
+        }
+        let text: Arc<str> = Arc::from(path.to_dotted());
+        if cache.len() < PATH_CACHE_LIMIT {
+            cache.insert(key, Arc::clone(&text));
+        }
+        text
+    })
+}
 
 /// Selected checks indexed by target, plus the settings they read.
 pub struct Engine {
@@ -113,7 +142,7 @@ impl Engine {
                 message: failure.message,
                 resource: Arc::clone(&resource.id),
                 file: Arc::clone(&resource.source.file),
-                path: failure.path.to_dotted(),
+                path: intern_path(&failure.path),
             };
             match exception {
                 Some(ex) => out.suppressed.push(Suppressed {

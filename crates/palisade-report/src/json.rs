@@ -163,25 +163,28 @@ fn render_compact(
         + marker.len()
         - 1;
     out.write_all(&head[..at])?;
-    let parts: Vec<Vec<u8>> = report
-        .findings
-        .par_chunks(1024)
-        .map(|chunk| {
-            let mut buf = Vec::with_capacity(chunk.len() * 512);
-            for (i, f) in chunk.iter().enumerate() {
-                if i > 0 {
-                    buf.push(b',');
+    // Batches bound the memory held by serialised text; within a batch,
+    // slices are serialised in parallel and written in order.
+    for (b, batch) in report.findings.chunks(32 * 1024).enumerate() {
+        let parts: Vec<Vec<u8>> = batch
+            .par_chunks(1024)
+            .map(|chunk| {
+                let mut buf = Vec::with_capacity(chunk.len() * 512);
+                for (i, f) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b',');
+                    }
+                    serde_json::to_writer(&mut buf, &finding_out(f)).map_err(io::Error::other)?;
                 }
-                serde_json::to_writer(&mut buf, &finding_out(f)).map_err(io::Error::other)?;
+                Ok(buf)
+            })
+            .collect::<io::Result<_>>()?;
+        for (i, part) in parts.iter().enumerate() {
+            if b > 0 || i > 0 {
+                out.write_all(b",")?;
             }
-            Ok(buf)
-        })
-        .collect::<io::Result<_>>()?;
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",")?;
+            out.write_all(part)?;
         }
-        out.write_all(part)?;
     }
     out.write_all(&head[at..])?;
     out.write_all(b"\n")
