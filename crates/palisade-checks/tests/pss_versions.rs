@@ -55,9 +55,7 @@ fn windows_pods_are_exempt_from_v1_25() {
 
 #[test]
 fn user_namespaces_relax_run_as_and_proc_mount_from_v1_35() {
-    let spec = format!(
-        "  hostUsers: false\n  securityContext:\n    runAsUser: 0\n  containers:\n  - name: app\n    image: app:1\n    securityContext:\n      procMount: Unmasked\n"
-    );
+    let spec = "  hostUsers: false\n  securityContext:\n    runAsUser: 0\n  containers:\n  - name: app\n    image: app:1\n    securityContext:\n      procMount: Unmasked\n";
     for id in ["PAL-WL-009", "PAL-WL-015", "PAL-WL-016"] {
         assert!(findings_at(id, 34, &spec) > 0, "{id} applies at v1.34");
         assert_eq!(

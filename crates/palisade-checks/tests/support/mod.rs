@@ -1,4 +1,5 @@
 //! Loading fixture files and running one check over them.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
