@@ -57,15 +57,15 @@ fn windows_pods_are_exempt_from_v1_25() {
 fn user_namespaces_relax_run_as_and_proc_mount_from_v1_35() {
     let spec = "  hostUsers: false\n  securityContext:\n    runAsUser: 0\n  containers:\n  - name: app\n    image: app:1\n    securityContext:\n      procMount: Unmasked\n";
     for id in ["PAL-WL-009", "PAL-WL-015", "PAL-WL-016"] {
-        assert!(findings_at(id, 34, &spec) > 0, "{id} applies at v1.34");
+        assert!(findings_at(id, 34, spec) > 0, "{id} applies at v1.34");
         assert_eq!(
-            findings_at(id, 35, &spec),
+            findings_at(id, 35, spec),
             0,
             "{id} is relaxed for hostUsers: false at v1.35"
         );
     }
     // The restricted /proc control keeps the mask even in a user namespace.
-    assert!(findings_at("PAL-WL-019", 35, &spec) > 0);
+    assert!(findings_at("PAL-WL-019", 35, spec) > 0);
 }
 
 #[test]
