@@ -1,5 +1,15 @@
 //! Container image references: `[registry/]repository[:tag][@digest]`.
 
+/// Every container that names an image, with the image and its parsed
+/// reference: the loop all image checks share.
+pub fn container_images<'p, 'a>(
+    pod: &'p palisade_core::PodSpecView<'a>,
+) -> impl Iterator<Item = (&'p palisade_core::ContainerView<'a>, &'a str, ImageRef<'a>)> + 'p {
+    pod.containers()
+        .iter()
+        .filter_map(|c| c.image().map(|image| (c, image, parse(image))))
+}
+
 /// The parts of an image reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageRef<'a> {

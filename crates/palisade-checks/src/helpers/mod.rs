@@ -3,6 +3,7 @@
 pub mod capabilities;
 pub mod credentials;
 pub mod host_paths;
+pub mod ids;
 pub mod images;
 pub mod pss_versions;
 pub mod requirements;

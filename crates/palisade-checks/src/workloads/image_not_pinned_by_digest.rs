@@ -1,6 +1,6 @@
 use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
 
-use crate::helpers::images::parse;
+use crate::helpers::images::container_images;
 
 declare_check! {
     /// ## What it checks
@@ -28,9 +28,8 @@ declare_check! {
     }
     impl {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
-            for c in pod.containers() {
-                let Some(image) = c.image() else { continue };
-                if parse(image).digest.is_none() {
+            for (c, image, reference) in container_images(pod) {
+                if reference.digest.is_none() {
                     cx.fail_args(c.field("image"), format_args!("{} uses image {image:?} without a digest", c.describe()));
                 }
             }

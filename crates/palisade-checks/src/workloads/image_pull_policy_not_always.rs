@@ -1,7 +1,7 @@
 use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
 use serde_json::Value;
 
-use crate::helpers::images::parse;
+use crate::helpers::images::container_images;
 
 declare_check! {
     /// ## What it checks
@@ -33,9 +33,7 @@ declare_check! {
     }
     impl {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
-            for c in pod.containers() {
-                let Some(image) = c.image() else { continue };
-                let reference = parse(image);
+            for (c, image, reference) in container_images(pod) {
                 if reference.digest.is_some() {
                     continue;
                 }

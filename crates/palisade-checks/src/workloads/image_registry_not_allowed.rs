@@ -1,6 +1,6 @@
 use palisade_core::{declare_check, CheckContext, PodSpecView, Settings, Target};
 
-use crate::helpers::images::{parse, registry_allowed};
+use crate::helpers::images::{container_images, registry_allowed};
 
 declare_check! {
     /// ## What it checks
@@ -41,9 +41,7 @@ declare_check! {
 
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
             let allowed = &cx.settings().allowed_registries;
-            for c in pod.containers() {
-                let Some(image) = c.image() else { continue };
-                let reference = parse(image);
+            for (c, image, reference) in container_images(pod) {
                 if !registry_allowed(&reference, allowed) {
                     cx.fail_args(c.field("image"), format_args!("{} pulls {image:?} from registry {}, which is not allowed", c.describe(), reference.registry));
                 }

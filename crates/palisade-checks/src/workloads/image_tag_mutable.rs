@@ -1,6 +1,6 @@
 use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
 
-use crate::helpers::images::parse;
+use crate::helpers::images::container_images;
 
 declare_check! {
     /// ## What it checks
@@ -30,9 +30,7 @@ declare_check! {
     }
     impl {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
-            for c in pod.containers() {
-                let Some(image) = c.image() else { continue };
-                let reference = parse(image);
+            for (c, image, reference) in container_images(pod) {
                 if reference.is_mutable_tag() {
                     let what = if reference.tag.is_some() { "the latest tag" } else { "no tag" };
                     cx.fail_args(c.field("image"), format_args!("{} uses image {image:?} with {what}", c.describe()));

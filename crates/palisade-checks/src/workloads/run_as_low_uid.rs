@@ -1,5 +1,7 @@
 use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
 
+use crate::helpers::ids::fail_low_ids;
+
 declare_check! {
     /// ## What it checks
     /// Containers whose effective `runAsUser` (their own, else the pod's) is between 1 and 9999 (UID 0 is reported by run-as-root-user).
@@ -28,11 +30,7 @@ declare_check! {
     }
     impl {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
-            for c in pod.containers() {
-                if let Some(s) = c.effective.run_as_user.as_ref().filter(|s| (1..10000).contains(&s.value)) {
-                    cx.fail_args(c.path_of(s), format_args!("{} runs with runAsUser {}, below 10000", c.describe(), s.value));
-                }
-            }
+            fail_low_ids(pod, |e| e.run_as_user.as_ref(), "runAsUser", 1..10000, cx);
         }
     }
 }
