@@ -194,10 +194,16 @@ fn generated_check_docs_are_current() {
     if update {
         std::fs::create_dir_all(&dir).unwrap();
     }
-    for check in catalogue() {
-        let m = check.meta();
-        let path = dir.join(format!("{}.md", m.id));
-        let expected = palisade_report::docs::check_page(m);
+    let metas: Vec<_> = catalogue().iter().map(|c| c.meta()).collect();
+    let pages = metas
+        .iter()
+        .map(|m| (format!("{}.md", m.id), palisade_report::docs::check_page(m)))
+        .chain([(
+            "README.md".to_string(),
+            palisade_report::docs::catalogue_index(&metas),
+        )]);
+    for (name, expected) in pages {
+        let path = dir.join(name);
         if update {
             std::fs::write(&path, &expected).unwrap();
             continue;

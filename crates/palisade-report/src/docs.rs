@@ -54,3 +54,22 @@ pub fn check_page(meta: &CheckMeta) -> String {
     }
     page
 }
+
+/// The index page of the catalogue (`docs/checks/README.md`).
+pub fn catalogue_index(checks: &[&CheckMeta]) -> String {
+    let mut page = String::from(
+        "# Check catalogue\n\nGenerated from the check declarations; `palisade checks explain ID` prints the same pages.\n\n| ID | severity | PSS | title |\n|---|---|---|---|\n",
+    );
+    for m in checks {
+        let pss = m
+            .pss
+            .map(|p| format!("{} (from {})", p.level, p.since))
+            .unwrap_or_default();
+        let _ = writeln!(
+            page,
+            "| [{}]({}.md) | {} | {} | {} |",
+            m.id, m.id, m.severity, pss, m.title
+        );
+    }
+    page
+}

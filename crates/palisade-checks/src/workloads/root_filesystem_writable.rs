@@ -3,6 +3,8 @@ use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
 declare_check! {
     /// ## What it checks
     /// Containers that do not set `securityContext.readOnlyRootFilesystem: true`.
+    /// Windows pods (`spec.os.name: windows`) are not judged: the field does
+    /// not exist for Windows containers and the API server rejects it.
     ///
     /// ## Why it matters
     /// A writable root file system lets an intruder drop tools, modify binaries and
@@ -28,6 +30,9 @@ declare_check! {
     }
     impl {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
+            if pod.is_windows() {
+                return;
+            }
             for c in pod.containers() {
                 match &c.effective.read_only_root_filesystem {
                     Some(s) if s.value => {}

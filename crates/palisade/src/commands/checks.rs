@@ -74,6 +74,10 @@ pub fn run(command: ChecksCommand) -> Result<u8> {
                 std::fs::write(&path, check_page(check.meta()))
                     .with_context(|| format!("cannot write {}", path.display()))?;
             }
+            let metas: Vec<_> = catalogue.iter().map(|c| c.meta()).collect();
+            let index = dir.join("README.md");
+            std::fs::write(&index, palisade_report::docs::catalogue_index(&metas))
+                .with_context(|| format!("cannot write {}", index.display()))?;
         }
     }
     Ok(exit::CLEAN)
