@@ -31,9 +31,12 @@ pub fn entries<'a>(container: &ContainerView<'a>, list: &'static str) -> Vec<(Fi
 }
 
 /// Whether `drop` contains `name` or `ALL` (normalised).
+/// Whether `drop` really removes `name` (or ALL). Unlike `add`, a `CAP_`
+/// prefix is not stripped here: runtimes prepend `CAP_` to every dropped
+/// name, so `drop: [CAP_NET_RAW]` drops nothing.
 pub fn drops(container: &ContainerView<'_>, name: &str) -> bool {
     entries(container, "drop").iter().any(|(_, c)| {
-        let c = normalize(c);
+        let c = c.trim().to_ascii_uppercase();
         c == "ALL" || c == name
     })
 }

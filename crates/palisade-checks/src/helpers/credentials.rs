@@ -17,7 +17,9 @@ struct Pattern {
     regex: Regex,
 }
 
-static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+/// Formats recognisable by a fixed prefix; showing that prefix in a
+/// redacted value says what the credential is without weakening it.
+static PREFIXED: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     let p = |kind, re: &str| Pattern {
         kind,
         regex: Regex::new(re).expect("built-in credential pattern compiles"),
@@ -39,41 +41,104 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             "JSON Web Token",
             r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
         ),
-        p(
-            "password in URL",
-            r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@$*{}()]{3,}@",
-        ),
     ]
 });
 
-const SECRET_NAME_WORDS: [&str; 9] = [
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "ACCESS_KEY",
-    "CREDENTIAL",
+/// `scheme://[user]:password@host`; the password is checked separately so
+/// that references such as `$(DB_PASSWORD)` do not count.
+static URL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@")
+        .expect("built-in URL pattern compiles")
+});
+
+/// Name endings (as `_`-separated words) that say a variable holds a
+/// secret. Matching whole final words keeps `TOKENIZER`, `TOKEN_TTL` and
+/// `SECRETS_MANAGER_REGION` out.
+const SECRET_NAME_ENDINGS: [&[&str]; 20] = [
+    &["PASSWORD"],
+    &["PASSWD"],
+    &["PASS"],
+    &["PWD"],
+    &["PASSPHRASE"],
+    &["SECRET"],
+    &["TOKEN"],
+    &["APIKEY"],
+    &["CREDENTIAL"],
+    &["CREDENTIALS"],
+    &["API", "KEY"],
+    &["PRIVATE", "KEY"],
+    &["ACCESS", "KEY"],
+    &["SECRET", "KEY"],
+    &["ENCRYPTION", "KEY"],
+    &["SIGNING", "KEY"],
+    &["MASTER", "KEY"],
+    &["KEY", "BASE"],
+    &["BASIC", "AUTH"],
+    &["AUTH", "KEY"],
 ];
 
-/// Name endings that say the variable holds something about a secret
-/// (where it is, how long it lives), not the secret.
-const NON_SECRET_SUFFIXES: [&str; 12] = [
-    "_FILE", "_PATH", "_DIR", "_NAME", "_TTL", "_EXPIRY", "_LENGTH", "_TIMEOUT", "_ENABLED",
-    "_REF", "_KEY_ID", "_ID",
-];
+/// Single-word names that end in a secret noun (`PGPASSWORD`).
+const GLUED_ENDINGS: [&str; 4] = ["PASSWORD", "PASSWD", "SECRET", "TOKEN"];
+
+/// What a credential found in a value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credential {
+    pub kind: &'static str,
+    /// The value starts with a well-known, non-secret prefix (`AKIA`,
+    /// `ghp_`) that may be shown.
+    pub known_prefix: bool,
+}
+
+impl Credential {
+    /// The only form in which the value may be shown.
+    pub fn redacted(&self, value: &str) -> String {
+        if self.known_prefix {
+            palisade_core::redact::redact_showing_prefix(value)
+        } else {
+            palisade_core::redact::redact(value)
+        }
+    }
+}
+
+fn names_a_secret(name: &str) -> bool {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let ends_with = |ending: &[&str]| {
+        words.len() >= ending.len()
+            && words[words.len() - ending.len()..]
+                .iter()
+                .zip(ending)
+                .all(|(w, e)| w == e)
+    };
+    SECRET_NAME_ENDINGS.iter().any(|e| ends_with(e))
+        || (words.len() == 1 && GLUED_ENDINGS.iter().any(|g| words[0].ends_with(g)))
+}
 
 fn is_reference_or_trivial(value: &str) -> bool {
     let v = value.trim();
-    v.len() < 6
+    let lower = v.to_ascii_lowercase();
+    v.chars().count() < 3
         || v.contains("$(")
         || v.contains("${")
+        || v.contains("{{")
         || v.starts_with('/')
-        || v.parse::<f64>().is_ok()
-        || ["true", "false", "yes", "no", "none", "null"].contains(&v.to_ascii_lowercase().as_str())
+        || (v.starts_with('<') && v.ends_with('>'))
+        || (v.bytes().all(|b| b.is_ascii_digit()) && v.len() < 6)
+        || ["true", "false", "yes", "no", "none", "null", "nil"].contains(&lower.as_str())
         || (v.contains("://") && !v.contains('@'))
+}
+
+/// A URL's password part that is a value rather than a reference or a
+/// mask (`$(PW)`, `${PW}`, `{{ .pw }}`, `****`).
+fn is_literal_password(password: &str) -> bool {
+    !password.is_empty()
+        && !password.contains("$(")
+        && !password.contains("${")
+        && !password.contains("{{")
+        && !password.bytes().all(|b| b == b'*')
 }
 
 fn shannon_entropy(s: &str) -> f64 {
@@ -102,18 +167,31 @@ fn is_high_entropy_token(value: &str) -> bool {
 
 /// What kind of credential `value` (held in a variable or key named
 /// `name`) looks like, or `None`.
-pub fn classify(name: &str, value: &str) -> Option<&'static str> {
-    if let Some(p) = PATTERNS.iter().find(|p| p.regex.is_match(value)) {
-        return Some(p.kind);
+pub fn classify(name: &str, value: &str) -> Option<Credential> {
+    if let Some(p) = PREFIXED.iter().find(|p| p.regex.is_match(value)) {
+        return Some(Credential {
+            kind: p.kind,
+            known_prefix: true,
+        });
     }
-    let upper = name.to_ascii_uppercase().replace(['-', '.'], "_");
-    let named_secret = SECRET_NAME_WORDS.iter().any(|w| upper.contains(w))
-        && !NON_SECRET_SUFFIXES.iter().any(|s| upper.ends_with(s));
-    if named_secret && !is_reference_or_trivial(value) {
-        return Some("secret");
+    let found = |kind| {
+        Some(Credential {
+            kind,
+            known_prefix: false,
+        })
+    };
+    let url_password = URL_PASSWORD
+        .captures_iter(value)
+        .filter_map(|c| c.get(1))
+        .any(|p| is_literal_password(p.as_str()));
+    if url_password {
+        return found("password in URL");
+    }
+    if names_a_secret(name) && !is_reference_or_trivial(value) {
+        return found("secret");
     }
     if is_high_entropy_token(value) {
-        return Some("high-entropy string");
+        return found("high-entropy string");
     }
     None
 }
@@ -122,43 +200,75 @@ pub fn classify(name: &str, value: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    fn kind(name: &str, value: &str) -> Option<&'static str> {
+        classify(name, value).map(|c| c.kind)
+    }
+
     #[test]
     fn recognises_known_formats() {
+        assert_eq!(kind("X", "AKIAIOSFODNN7EXAMPLE"), Some("AWS access key ID"));
         assert_eq!(
-            classify("X", "AKIAIOSFODNN7EXAMPLE"),
-            Some("AWS access key ID")
-        );
-        assert_eq!(
-            classify("X", "-----BEGIN RSA PRIVATE KEY-----\nabc"),
+            kind("X", "-----BEGIN RSA PRIVATE KEY-----\nabc"),
             Some("private key")
         );
         assert_eq!(
-            classify("X", "postgres://app:s3cretpw@db:5432/app"),
-            Some("password in URL")
-        );
-        assert_eq!(classify("X", "postgres://app:$(DB_PASSWORD)@db/app"), None);
-        assert_eq!(
-            classify("X", &format!("ghp_{}", "a".repeat(36))),
+            kind("X", &format!("ghp_{}", "a".repeat(36))),
             Some("GitHub token")
         );
+        assert_eq!(
+            kind("X", "postgres://app:s3cretpw@db:5432/app"),
+            Some("password in URL")
+        );
+        assert_eq!(
+            kind("X", "postgres://app:pw@db/app"),
+            Some("password in URL")
+        );
+        assert_eq!(
+            kind("X", "redis://:supersecretpw@redis:6379/0"),
+            Some("password in URL")
+        );
+        assert_eq!(kind("X", "postgres://app:$(DB_PASSWORD)@db/app"), None);
+        assert_eq!(kind("X", "https://example.com/path"), None);
     }
 
     #[test]
     fn recognises_named_literals_but_not_references() {
-        assert_eq!(classify("DB_PASSWORD", "changeme"), Some("secret"));
-        assert_eq!(classify("DB_PASSWORD", "$(FROM_SECRET)"), None);
-        assert_eq!(classify("PASSWORD_FILE", "/run/secrets/db"), None);
-        assert_eq!(classify("TOKEN_TTL", "3600"), None);
-        assert_eq!(classify("LOG_LEVEL", "debug"), None);
+        assert_eq!(kind("DB_PASSWORD", "changeme"), Some("secret"));
+        assert_eq!(kind("MYSQL_ROOT_PASSWORD", "root"), Some("secret"));
+        assert_eq!(kind("REDIS_PASSWORD", "123456"), Some("secret"));
+        assert_eq!(kind("MYSQL_PWD", "s3cr3t"), Some("secret"));
+        assert_eq!(kind("PGPASSWORD", "s3cr3t"), Some("secret"));
+        assert_eq!(
+            kind("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI"),
+            Some("secret")
+        );
+        assert_eq!(kind("BASIC_AUTH", "admin:hunter22"), Some("secret"));
+        assert_eq!(kind("DB_PASSWORD", "$(FROM_SECRET)"), None);
+        assert_eq!(kind("PASSWORD_FILE", "/run/secrets/db"), None);
+        assert_eq!(kind("TOKEN_TTL", "3600"), None);
+        assert_eq!(kind("TOKENIZER", "bert-base-uncased"), None);
+        assert_eq!(kind("TOKEN_AUDIENCE", "my-service"), None);
+        assert_eq!(kind("SECRETS_MANAGER_REGION", "us-east-1"), None);
+        assert_eq!(kind("CREDENTIALS_PROVIDER", "default-chain"), None);
+        assert_eq!(kind("LOG_LEVEL", "debug"), None);
+        assert_eq!(kind("PWD", "/home/app"), None);
     }
 
     #[test]
     fn entropy_ignores_hex_digests() {
         let sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-        assert_eq!(classify("CHECKSUM", sha), None);
+        assert_eq!(kind("CHECKSUM", sha), None);
         assert_eq!(
-            classify("X", "q8Zr4T1vLw9XyBn2Kp7Hs3Jd6Fg0Mc5Va8Qe"),
+            kind("X", "q8Zr4T1vLw9XyBn2Kp7Hs3Jd6Fg0Mc5Va8Qe"),
             Some("high-entropy string")
         );
+    }
+
+    #[test]
+    fn only_known_prefixes_are_shown() {
+        let aws = classify("X", "AKIAIOSFODNN7EXAMPLE").unwrap();
+        assert!(aws.redacted("AKIAIOSFODNN7EXAMPLE").contains("AKIA"));
+        let password = classify("DB_PASSWORD", "CorrectHorseBattery").unwrap();
+        assert!(!password.redacted("CorrectHorseBattery").contains("Corr"));
     }
 }

@@ -40,32 +40,57 @@ pub fn is_within(path: &str, dir: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-const RUNTIME_SOCKETS: [&str; 4] = [
+/// Socket file names of container runtimes, wherever they are placed.
+const RUNTIME_SOCKET_NAMES: [&str; 4] = [
     "docker.sock",
     "containerd.sock",
     "crio.sock",
     "cri-dockerd.sock",
 ];
-const RUNTIME_DIRS: [&str; 6] = [
-    "/var/run/containerd",
-    "/run/containerd",
-    "/var/run/crio",
-    "/run/crio",
-    "/var/lib/docker",
-    "/var/lib/containerd",
+
+/// Where runtimes put their sockets by default. Mounting one of these, a
+/// directory holding one, or any ancestor of one hands over the runtime.
+const RUNTIME_SOCKETS: [&str; 9] = [
+    "/var/run/docker.sock",
+    "/run/docker.sock",
+    "/var/run/containerd/containerd.sock",
+    "/run/containerd/containerd.sock",
+    "/var/run/crio/crio.sock",
+    "/run/crio/crio.sock",
+    "/var/run/cri-dockerd.sock",
+    "/run/cri-dockerd.sock",
+    "/run/k3s/containerd/containerd.sock",
 ];
 
-/// A container runtime's socket or state directory: whoever holds it
-/// controls every container on the node.
-pub fn is_runtime_socket(path: &str) -> bool {
+/// Windows runtimes listen on named pipes instead.
+const RUNTIME_PIPES: [&str; 2] = [r"\\.\pipe\docker_engine", r"\\.\pipe\containerd-containerd"];
+
+/// The runtime socket (or named pipe) that a hostPath mount of `path`
+/// exposes: the socket itself, or one lying below the mounted directory.
+/// Whoever can write to it controls every container on the node.
+pub fn exposed_runtime_socket(path: &str) -> Option<String> {
+    let lower = path.to_ascii_lowercase();
+    if let Some(pipe) = RUNTIME_PIPES
+        .iter()
+        .find(|p| lower.starts_with(&p.to_ascii_lowercase()))
+    {
+        return Some((*pipe).to_string());
+    }
     let path = normalize(path);
     let file = path.rsplit('/').next().unwrap_or("");
-    RUNTIME_SOCKETS.contains(&file) || RUNTIME_DIRS.iter().any(|d| is_within(&path, d))
+    if RUNTIME_SOCKET_NAMES.contains(&file) {
+        return Some(path);
+    }
+    RUNTIME_SOCKETS
+        .iter()
+        .find(|socket| is_within(socket, &path))
+        .map(|socket| (*socket).to_string())
 }
 
-/// Host directories whose contents let a container read node credentials,
-/// change the host, or escape.
-pub const SENSITIVE_DIRS: [&str; 13] = [
+/// Host directories whose contents let a container read node credentials
+/// (kubelet and etcd keys, every pod's service account token, other
+/// containers' environment and file systems), change the host, or escape.
+pub const SENSITIVE_DIRS: [&str; 15] = [
     "/etc",
     "/proc",
     "/sys",
@@ -77,17 +102,24 @@ pub const SENSITIVE_DIRS: [&str; 13] = [
     "/run",
     "/var/lib/kubelet",
     "/var/lib/etcd",
+    "/var/lib/docker",
+    "/var/lib/containerd",
     "/var/log",
     "/lib/modules",
 ];
 
-/// The sensitive directory `path` falls in, or `/` for the root itself.
-pub fn sensitive_dir(path: &str) -> Option<&'static str> {
+/// The sensitive directory a hostPath mount of `path` exposes: one that
+/// contains the path, or one lying below it (mounting `/var` exposes
+/// `/var/lib/kubelet`). `/` for the root itself.
+pub fn exposed_sensitive_dir(path: &str) -> Option<&'static str> {
     let path = normalize(path);
     if path == "/" {
         return Some("/");
     }
-    SENSITIVE_DIRS.iter().copied().find(|d| is_within(&path, d))
+    SENSITIVE_DIRS
+        .iter()
+        .copied()
+        .find(|d| is_within(&path, d) || is_within(d, &path))
 }
 
 #[cfg(test)]
@@ -100,12 +132,25 @@ mod tests {
             normalize("/var/run/../run/./docker.sock//"),
             "/var/run/docker.sock"
         );
-        assert!(is_runtime_socket("/run/containerd/containerd.sock"));
-        assert!(is_runtime_socket("/var/lib/docker"));
-        assert!(!is_runtime_socket("/var/lib/dockerd"));
-        assert_eq!(sensitive_dir("/etc/kubernetes/"), Some("/etc"));
-        assert_eq!(sensitive_dir("//"), Some("/"));
-        assert_eq!(sensitive_dir("/etcetera"), None);
-        assert_eq!(sensitive_dir("/data"), None);
+        assert!(exposed_runtime_socket("/run/containerd/containerd.sock").is_some());
+        assert!(exposed_runtime_socket("/run/containerd").is_some());
+        assert_eq!(
+            exposed_runtime_socket("/var").as_deref(),
+            Some("/var/run/docker.sock")
+        );
+        assert!(exposed_runtime_socket("/srv/custom/containerd.sock").is_some());
+        assert!(exposed_runtime_socket(r"\\.\pipe\docker_engine").is_some());
+        assert!(exposed_runtime_socket("/var/lib/docker/containers").is_none());
+        assert!(exposed_runtime_socket("/var/run/app/agent.sock").is_none());
+        assert_eq!(exposed_sensitive_dir("/etc/kubernetes/"), Some("/etc"));
+        assert_eq!(exposed_sensitive_dir("//"), Some("/"));
+        assert_eq!(exposed_sensitive_dir("/var/lib"), Some("/var/lib/kubelet"));
+        assert_eq!(
+            exposed_sensitive_dir("/var/lib/docker/containers"),
+            Some("/var/lib/docker")
+        );
+        assert_eq!(exposed_sensitive_dir("/etcetera"), None);
+        assert_eq!(exposed_sensitive_dir("/data"), None);
+        assert_eq!(exposed_sensitive_dir("/var/lib/docker-volumes"), None);
     }
 }

@@ -62,18 +62,33 @@ pub fn parse(image: &str) -> ImageRef<'_> {
     }
 }
 
+/// Docker Hub's host names all mean `docker.io`.
+fn canonical_registry(host: &str) -> &str {
+    match host {
+        "index.docker.io" | "registry-1.docker.io" => "docker.io",
+        other => other,
+    }
+}
+
 /// Whether `image` comes from one of the `allowed` registries. An entry
 /// matches the registry host, or a host and path prefix at a `/` boundary.
+/// Names are compared as the runtime resolves them: `nginx` is
+/// `docker.io/library/nginx`.
 pub fn registry_allowed(image: &ImageRef<'_>, allowed: &[String]) -> bool {
+    let registry = canonical_registry(image.registry);
+    let repository = if registry == "docker.io" && !image.repository.contains('/') {
+        format!("library/{}", image.repository)
+    } else {
+        image.repository.to_string()
+    };
     allowed.iter().any(|entry| {
         let entry = entry.trim_end_matches('/');
         match entry.split_once('/') {
-            None => image.registry == entry,
+            None => registry == canonical_registry(entry),
             Some((host, prefix)) => {
-                image.registry == host
-                    && (image.repository == prefix
-                        || image
-                            .repository
+                registry == canonical_registry(host)
+                    && (repository == prefix
+                        || repository
                             .strip_prefix(prefix)
                             .is_some_and(|r| r.starts_with('/')))
             }
@@ -123,5 +138,12 @@ mod tests {
             &allowed
         ));
         assert!(!registry_allowed(&parse("nginx"), &allowed));
+        let hub = vec!["docker.io/library".to_string()];
+        assert!(registry_allowed(&parse("nginx:1.25"), &hub));
+        assert!(registry_allowed(
+            &parse("index.docker.io/library/nginx"),
+            &hub
+        ));
+        assert!(!registry_allowed(&parse("someone/nginx"), &hub));
     }
 }

@@ -1,13 +1,17 @@
 use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
 
-use crate::helpers::host_paths::{host_path_volumes, is_runtime_socket};
+use crate::helpers::host_paths::{exposed_runtime_socket, host_path_volumes};
 
 declare_check! {
     /// ## What it checks
-    /// hostPath volumes that expose a container runtime: a `docker.sock`,
-    /// `containerd.sock`, `crio.sock` or `cri-dockerd.sock` socket, or the runtime's
-    /// state directory (`/run/containerd`, `/var/lib/docker`, ...). Paths are
-    /// normalised first (`/var/run/../run/docker.sock` counts).
+    /// hostPath volumes that expose a container runtime's API: a `docker.sock`,
+    /// `containerd.sock`, `crio.sock` or `cri-dockerd.sock` socket wherever it is,
+    /// a directory that holds a runtime's default socket (`/run/containerd`) or any
+    /// ancestor of one (`/var`, `/`), and the Windows named pipes
+    /// (`\\.\pipe\docker_engine`, `\\.\pipe\containerd-containerd`). Paths are
+    /// normalised first (`/var/run/../run/docker.sock` counts). Runtime state
+    /// directories without a socket (`/var/lib/docker`) are reported by
+    /// `sensitive-host-path-mounted`.
     ///
     /// ## Why it matters
     /// The runtime socket accepts "start a privileged container with the host's root
@@ -35,8 +39,15 @@ declare_check! {
     impl {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
             for (path, host) in host_path_volumes(pod) {
-                if is_runtime_socket(host) {
-                    cx.fail_args(path, format_args!("pod mounts the container runtime at {host:?}"));
+                match exposed_runtime_socket(host) {
+                    Some(socket) if socket == host => {
+                        cx.fail_args(path, format_args!("pod mounts the container runtime socket {host:?}"))
+                    }
+                    Some(socket) => cx.fail_args(
+                        path,
+                        format_args!("pod mounts {host:?}, which holds the container runtime socket {socket}"),
+                    ),
+                    None => {}
                 }
             }
         }

@@ -1,4 +1,3 @@
-use palisade_core::redact::redact;
 use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
 use serde_json::Value;
 
@@ -41,8 +40,8 @@ declare_check! {
                 for (path, env) in c.list("env") {
                     let name = env.get("name").and_then(Value::as_str).unwrap_or("");
                     let Some(value) = env.get("value").and_then(Value::as_str) else { continue };
-                    if let Some(kind) = classify(name, value) {
-                        cx.fail_args(path.join("value"), format_args!("{} sets {name} to a literal {kind} {}", c.describe(), redact(value)));
+                    if let Some(credential) = classify(name, value) {
+                        cx.fail_args(path.join("value"), format_args!("{} sets {name} to a literal {} {}", c.describe(), credential.kind, credential.redacted(value)));
                     }
                 }
             }

@@ -3,7 +3,8 @@ use serde_json::Value;
 
 declare_check! {
     /// ## What it checks
-    /// Container ports with a non-zero `hostPort`.
+    /// Container ports with a non-zero `hostPort`, and every container port of a
+    /// `hostNetwork` pod (the API server makes them host ports).
     ///
     /// ## Why it matters
     /// A host port binds the container directly on the node's network interfaces,
@@ -30,10 +31,17 @@ declare_check! {
     }
     impl {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
+            // With hostNetwork the API server defaults every containerPort into
+            // a hostPort, and Pod Security admission judges the defaulted pod.
+            let host_network = pod.get("hostNetwork").and_then(Value::as_bool) == Some(true);
             for c in pod.containers() {
                 for (path, port) in c.list("ports") {
                     match port.get("hostPort").and_then(Value::as_i64) {
-                        Some(0) | None => {}
+                        Some(0) | None => {
+                            if let Some(n) = port.get("containerPort").and_then(Value::as_i64).filter(|_| host_network) {
+                                cx.fail_args(path.join("containerPort"), format_args!("{} binds host port {n} (hostNetwork makes its container ports host ports)", c.describe()));
+                            }
+                        }
                         Some(n) => cx.fail_args(path.join("hostPort"), format_args!("{} binds host port {n}", c.describe())),
                     }
                 }

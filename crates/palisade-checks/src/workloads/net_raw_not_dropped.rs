@@ -5,7 +5,8 @@ use crate::helpers::capabilities::{drops, entries, normalize};
 declare_check! {
     /// ## What it checks
     /// Containers that keep `NET_RAW`: their `capabilities.drop` names neither
-    /// `NET_RAW` nor `ALL`, or they add it back. Windows pods are not judged (Linux
+    /// `NET_RAW` nor `ALL` (a `CAP_NET_RAW` entry drops nothing: runtimes add the
+    /// prefix themselves), they add it back, or they run privileged. Windows pods are not judged (Linux
     /// capabilities do not apply to them).
     ///
     /// ## Why it matters
@@ -41,8 +42,16 @@ declare_check! {
                 for (path, name) in &added {
                     cx.fail_args(path.clone(), format_args!("{} adds capability {name}", c.describe()));
                 }
-                if added.is_empty() && !drops(c, "NET_RAW") {
-                    cx.fail_args(c.path.join_all(&["securityContext", "capabilities", "drop"]), format_args!("{} does not drop NET_RAW (or ALL)", c.describe()));
+                let privileged = c.effective.privileged.as_ref().is_some_and(|p| p.value);
+                if privileged {
+                    // Privileged containers get every capability; drop lists are ignored.
+                    cx.fail_args(c.path_of(c.effective.privileged.as_ref().expect("checked above")), format_args!("{} runs privileged and so keeps NET_RAW", c.describe()));
+                } else if added.is_empty() && !drops(c, "NET_RAW") {
+                    let prefixed = entries(c, "drop").into_iter().find(|(_, n)| normalize(n) == "NET_RAW");
+                    match prefixed {
+                        Some((path, name)) => cx.fail_args(path, format_args!("{} drops {name:?}, which containerd reads as CAP_{}: write NET_RAW", c.describe(), name.to_ascii_uppercase())),
+                        None => cx.fail_args(c.path.join_all(&["securityContext", "capabilities", "drop"]), format_args!("{} does not drop NET_RAW (or ALL)", c.describe())),
+                    }
                 }
             }
         }

@@ -46,7 +46,7 @@ declare_check! {
                 .and_then(|s| s.get("seccompProfile"))
                 .is_some_and(|p| seccomp_type_allowed(p.get("type").and_then(|t| t.as_str())));
             for c in pod.containers() {
-                if c.security_context().and_then(|s| s.get("seccompProfile")).is_some() {
+                if c.security_context().and_then(|s| s.get("seccompProfile")).is_some_and(|p| !p.is_null()) {
                     if let Some(ty) = disallowed_seccomp_type(c.security_context()) {
                         cx.fail_args(c.path.join_all(&["securityContext", "seccompProfile", "type"]), format_args!("{} sets seccomp profile type {ty:?}", c.describe()));
                     }

@@ -1,13 +1,17 @@
 use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
 
-use crate::helpers::host_paths::{host_path_volumes, is_runtime_socket, sensitive_dir};
+use crate::helpers::host_paths::{
+    exposed_runtime_socket, exposed_sensitive_dir, host_path_volumes, is_within, normalize,
+};
 
 declare_check! {
     /// ## What it checks
-    /// hostPath volumes of the host's root or of a sensitive directory or anything
-    /// below it: `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/home`,
-    /// `/var/run`, `/run`, `/var/lib/kubelet`, `/var/lib/etcd`, `/var/log`,
-    /// `/lib/modules`. Paths are normalised first. Runtime sockets are reported by
+    /// hostPath volumes of the host's root, of a sensitive directory or anything
+    /// below it, or of a parent of one (`/var` holds `/var/lib/kubelet`): `/etc`,
+    /// `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/home`, `/var/run`, `/run`,
+    /// `/var/lib/kubelet`, `/var/lib/etcd`, `/var/lib/docker`,
+    /// `/var/lib/containerd`, `/var/log`, `/lib/modules`. Paths are normalised
+    /// first. Mounts of a runtime socket itself are reported by
     /// `container-runtime-socket-mounted` instead.
     ///
     /// ## Why it matters
@@ -38,12 +42,25 @@ declare_check! {
     impl {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
             for (path, host) in host_path_volumes(pod) {
-                if is_runtime_socket(host) {
+                // A socket, or the runtime's own socket directory, is one risk
+                // (the runtime), reported once by the runtime-socket check.
+                let only_the_runtime = exposed_runtime_socket(host).is_some_and(|socket| {
+                    let socket_dir = socket.rsplit_once('/').map_or("/", |(dir, _)| dir);
+                    let mounted = normalize(host);
+                    socket.starts_with('/') && !socket_dir.is_empty() && is_within(&mounted, socket_dir)
+                });
+                if only_the_runtime {
                     continue;
                 }
-                if let Some(dir) = sensitive_dir(host) {
-                    let what = if dir == "/" { "the host's root file system".to_string() } else { format!("sensitive host directory {dir}") };
-                    cx.fail_args(path, format_args!("pod mounts {host:?}, in {what}"));
+                if let Some(dir) = exposed_sensitive_dir(host) {
+                    let mounted = normalize(host);
+                    if dir == "/" {
+                        cx.fail_args(path, format_args!("pod mounts {host:?}, the host's root file system"));
+                    } else if is_within(&mounted, dir) {
+                        cx.fail_args(path, format_args!("pod mounts {host:?}, in sensitive host directory {dir}"));
+                    } else {
+                        cx.fail_args(path, format_args!("pod mounts {host:?}, which holds sensitive host directory {dir}"));
+                    }
                 }
             }
         }
