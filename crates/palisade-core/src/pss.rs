@@ -83,9 +83,11 @@ impl FromStr for PssVersion {
         if s.eq_ignore_ascii_case("latest") {
             return Ok(PssVersion::LATEST);
         }
-        let digits = s.strip_prefix('v').unwrap_or(s);
+        let digits = s.strip_prefix(['v', 'V']).unwrap_or(s);
         let minor = digits
             .strip_prefix("1.")
+            .filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|m| m.len() == 1 || !m.starts_with('0'))
             .and_then(|m| m.parse::<u16>().ok())
             .ok_or_else(|| PssVersionError::Malformed(s.to_string()))?;
         let version = PssVersion::v1(minor);
@@ -145,6 +147,9 @@ mod tests {
         assert_eq!("1.0".parse::<PssVersion>().unwrap(), PssVersion::v1(0));
         assert_eq!("latest".parse::<PssVersion>().unwrap(), PssVersion::LATEST);
         assert!("v2.0".parse::<PssVersion>().is_err());
+        assert_eq!("V1.30".parse::<PssVersion>().unwrap(), PssVersion::v1(30));
+        assert!("v1.+30".parse::<PssVersion>().is_err());
+        assert!("v1.030".parse::<PssVersion>().is_err());
         assert!("v1.99".parse::<PssVersion>().is_err());
         assert!(PssVersion::v1(9) < PssVersion::v1(10));
     }

@@ -45,6 +45,8 @@ pub struct Engine {
     pod_checks: Vec<&'static dyn Check>,
     object_checks: Vec<(&'static [&'static str], &'static dyn Check)>,
     settings: Settings,
+    /// Every check an exception may name: (ID, slug).
+    known: Vec<(&'static str, &'static str)>,
 }
 
 impl Engine {
@@ -57,12 +59,36 @@ impl Engine {
                 Target::Object(kinds) => object_checks.push((kinds, check)),
             }
         }
+        let known = checks
+            .iter()
+            .map(|c| (c.meta().id, c.meta().slug))
+            .collect();
         Engine {
             checks,
             pod_checks,
             object_checks,
             settings,
+            known,
         }
+    }
+
+    /// Lets exceptions name any check of `catalogue` (by ID or slug), not
+    /// only the selected ones, without being reported as unknown.
+    #[must_use]
+    pub fn with_catalogue(mut self, catalogue: &[&'static dyn Check]) -> Engine {
+        self.known = catalogue
+            .iter()
+            .map(|c| (c.meta().id, c.meta().slug))
+            .collect();
+        self
+    }
+
+    /// The canonical ID of a check named by ID (any case) or slug.
+    fn resolve(&self, name: &str) -> Option<&'static str> {
+        self.known
+            .iter()
+            .find(|(id, slug)| id.eq_ignore_ascii_case(name) || *slug == name)
+            .map(|(id, _)| *id)
     }
 
     pub fn checks(&self) -> &[&'static dyn Check] {
@@ -77,7 +103,15 @@ impl Engine {
     pub fn evaluate(&self, resource: &Resource, out: &mut Outcome) {
         out.resources += 1;
         let first_finding = out.findings.len();
-        let exceptions = Exceptions::of(resource, self.settings.today);
+        let exceptions = Exceptions::of(resource, self.settings.today).map(|mut ex| {
+            // Exceptions may name checks by slug; compare by canonical ID.
+            for name in &mut ex.ids {
+                if let Some(id) = self.resolve(name) {
+                    *name = id.to_string();
+                }
+            }
+            ex
+        });
         let mut used: Vec<&str> = Vec::new();
         let mut cx = CheckContext::new(&self.settings);
         if !self.pod_checks.is_empty() {
@@ -186,14 +220,11 @@ impl Engine {
             let evaluated = self.checks.iter().any(|c| c.meta().id == id);
             let message = if evaluated {
                 format!("unused exception: {id} raised no finding on this resource")
-            } else if self
-                .checks
-                .iter()
-                .any(|c| c.meta().id.eq_ignore_ascii_case(id))
-            {
+            } else if self.resolve(id).is_some() {
+                // A real check that this scan did not select.
                 continue;
             } else {
-                format!("exception names {id}, which was not evaluated in this scan (unknown or not selected)")
+                format!("exception names {id:?}, which is not a palisade check")
             };
             out.notices.push(notice(&path, message));
         }

@@ -39,21 +39,48 @@ fn annotation_path(key: &str) -> FieldPath {
 
 impl Exceptions {
     /// Reads the annotations of `resource`; `None` when it declares none.
+    /// Check names are kept as written (IDs or slugs); the engine resolves
+    /// them against the catalogue.
     pub fn of(resource: &Resource, today: Date) -> Option<Exceptions> {
-        let ignore = resource.annotation(ANNOTATION_IGNORE)?;
-        let mut ex = Exceptions {
-            ids: ignore
-                .split([',', ' ', '\n', '\t'])
-                .filter(|s| !s.is_empty())
-                .map(|s| s.to_ascii_uppercase())
-                .collect(),
-            reason: resource
-                .annotation(ANNOTATION_REASON)
-                .unwrap_or("")
-                .trim()
-                .to_string(),
-            ..Exceptions::default()
+        let annotations = resource.annotations()?;
+        let mut ex = Exceptions::default();
+        let Some(ignore) = annotations.get(ANNOTATION_IGNORE) else {
+            if annotations.contains_key(ANNOTATION_UNTIL)
+                || annotations.contains_key(ANNOTATION_REASON)
+            {
+                ex.problems.push((
+                    annotation_path(ANNOTATION_UNTIL),
+                    format!("`{ANNOTATION_UNTIL}` or `{ANNOTATION_REASON}` without `{ANNOTATION_IGNORE}` has no effect"),
+                ));
+                return Some(ex);
+            }
+            return None;
         };
+        let Some(ignore) = ignore.as_str() else {
+            ex.problems.push((
+                annotation_path(ANNOTATION_IGNORE),
+                "exception is not applied: annotation values are strings; list check IDs separated by commas".to_string(),
+            ));
+            return Some(ex);
+        };
+        ex.ids = ignore
+            .split([',', ' ', '\n', '\t'])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        if ex.ids.is_empty() {
+            ex.problems.push((
+                annotation_path(ANNOTATION_IGNORE),
+                "exception names no check".to_string(),
+            ));
+            return Some(ex);
+        }
+        ex.reason = annotations
+            .get(ANNOTATION_REASON)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .trim()
+            .to_string();
         if ex.reason.is_empty() {
             ex.problems.push((
                 annotation_path(ANNOTATION_IGNORE),
@@ -65,8 +92,8 @@ impl Exceptions {
             ex.ids.clear();
             return Some(ex);
         }
-        if let Some(until) = resource.annotation(ANNOTATION_UNTIL) {
-            match until.parse::<Date>() {
+        if let Some(until) = annotations.get(ANNOTATION_UNTIL) {
+            match until.as_str().unwrap_or("").parse::<Date>() {
                 Ok(date) if date < today => {
                     ex.problems.push((
                         annotation_path(ANNOTATION_UNTIL),

@@ -92,11 +92,11 @@ pub fn summary_line(t: &Totals) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
-        "Scanned {}, {} with {} ({} evaluations, {} passed): {} ({} critical, {} high, {} medium, {} low, {} info), {} suppressed, {}, {}",
+        "Scanned {}, {} with {} ({}, {} passed): {} ({} critical, {} high, {} medium, {} low, {} info), {} suppressed, {}, {}",
         plural(t.files, "file", "files"),
         plural(t.resources, "resource", "resources"),
         plural(t.checks, "check", "checks"),
-        t.evaluations,
+        plural(t.evaluations, "evaluation", "evaluations"),
         t.passed,
         plural(t.findings, "finding", "findings"),
         t.critical,

@@ -83,21 +83,34 @@ fn scan_json(source: &SourceText, engine: &Engine, limits: &Limits, outcome: &mu
         }
         return;
     }
-    match serde_json::from_str::<serde_json::Value>(&source.text) {
-        Ok(value) => {
-            let doc = ParsedDocument {
-                value,
-                spans: SpanIndex::default(),
-                pos: Pos::new(1, 1),
-                warnings: Vec::new(),
-            };
-            evaluate_document(source, doc, engine, outcome);
+    // One JSON value, or several in a row (NDJSON, `jq -c '.items[]'`).
+    let mut values =
+        serde_json::Deserializer::from_str(&source.text).into_iter::<serde_json::Value>();
+    loop {
+        let offset = values.byte_offset();
+        let rest = &source.text[offset..];
+        let start = offset + rest.len() - rest.trim_start().len();
+        match values.next() {
+            None => break,
+            Some(Ok(value)) => {
+                let line = source.text[..start].bytes().filter(|&b| b == b'\n').count() as u32 + 1;
+                let doc = ParsedDocument {
+                    value,
+                    spans: SpanIndex::default(),
+                    pos: Pos::new(line, 1),
+                    warnings: Vec::new(),
+                };
+                evaluate_document(source, doc, engine, outcome);
+            }
+            Some(Err(e)) => {
+                outcome.errors.push(InputError::new(
+                    source.name.to_string(),
+                    Some(Pos::new(e.line() as u32, e.column() as u32)),
+                    format!("invalid JSON: {e}"),
+                ));
+                break;
+            }
         }
-        Err(e) => outcome.errors.push(InputError::new(
-            source.name.to_string(),
-            Some(Pos::new(e.line() as u32, e.column() as u32)),
-            format!("invalid JSON: {e}"),
-        )),
     }
 }
 

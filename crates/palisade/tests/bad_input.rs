@@ -266,3 +266,126 @@ fn duplicate_keys_are_located_warnings_and_the_last_value_wins() {
         .collect();
     assert!(names.contains(&"b"), "{names:?}");
 }
+
+#[test]
+fn pipes_named_on_the_command_line_are_read() {
+    let out = support::palisade()
+        .args([
+            "scan",
+            "/dev/stdin",
+            "--format",
+            "json",
+            "--select",
+            "PAL-WL-002",
+        ])
+        .write_stdin(GOOD_POD)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["totals"]["resources"], 1, "{report}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn stdin_and_files_named_twice_are_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let pod = dir.path().join("pod.yaml");
+    std::fs::write(&pod, GOOD_POD).unwrap();
+    let dotted = dir.path().join(".").join("pod.yaml");
+    let (_, report) = scan_json(&[
+        pod.to_str().unwrap(),
+        dotted.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(report["totals"]["files"], 1);
+    let out = support::palisade()
+        .args(["scan", "-", "-", "--format", "json"])
+        .write_stdin(GOOD_POD)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["totals"]["resources"], 1);
+}
+
+#[test]
+fn list_shapes_are_all_expanded() {
+    // A List in a List, a PodList whose items omit apiVersion and kind (API
+    // responses), and a bare array of objects.
+    let nested = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: inner}\n    spec: {hostPID: true, containers: []}\n";
+    let (_, report, _) = scan_with("nested.yaml", nested.as_bytes(), &[]);
+    assert!(report["findings"].to_string().contains("inner"), "{report}");
+    let pod_list = "apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: bare}\n  spec: {hostPID: true, containers: []}\n";
+    let (_, report, _) = scan_with("podlist.yaml", pod_list.as_bytes(), &[]);
+    assert!(report["findings"].to_string().contains("bare"), "{report}");
+    let array = r#"[{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "in-array"}, "spec": {"hostPID": true, "containers": []}}]"#;
+    let (_, report, _) = scan_with("array.json", array.as_bytes(), &[]);
+    assert!(
+        report["findings"].to_string().contains("in-array"),
+        "{report}"
+    );
+}
+
+#[test]
+fn workloads_without_a_pod_spec_are_flagged() {
+    let (code, report, _) = scan_with(
+        "nospec.yaml",
+        b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: nospec\nspec: oops\n",
+        &[],
+    );
+    assert_eq!(code, 1, "a warning, not an error");
+    assert!(
+        report["warnings"].to_string().contains("no pod spec"),
+        "{report}"
+    );
+}
+
+#[test]
+fn concatenated_json_objects_are_all_scanned() {
+    let pod = |name: &str| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"{name}"}},"spec":{{"hostPID":true,"containers":[]}}}}"#
+        )
+    };
+    let text = format!("{}\n{}\n", pod("first"), pod("second"));
+    let (code, report, _) = scan_with("stream.json", text.as_bytes(), &[]);
+    assert_eq!(code, 1, "{report}");
+    let located: Vec<(String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["resource"]["name"] != "good")
+        .map(|f| {
+            (
+                f["resource"]["name"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        located,
+        [("first".to_string(), 1), ("second".to_string(), 2)]
+    );
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_is_decoded() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in GOOD_POD.replace("good", "wide").encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    let (code, report, _) = scan_with("wide.yaml", &bytes, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert!(report["findings"].to_string().contains("wide"));
+}
+
+#[test]
+fn directives_after_a_document_end_marker_are_valid() {
+    let text = format!(
+        "{}...\n%YAML 1.1\n---\n{}",
+        GOOD_POD,
+        GOOD_POD.replace("good", "second")
+    );
+    let (code, report, _) = scan_with("directives.yaml", text.as_bytes(), &[]);
+    assert_eq!(code, 1, "{report}");
+    assert!(report["errors"].as_array().unwrap().is_empty());
+}

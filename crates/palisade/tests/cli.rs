@@ -375,3 +375,52 @@ fn hardened_example_is_clean_and_insecure_example_is_not() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn exceptions_accept_slugs_and_report_unknown_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pod.yaml");
+    let text = std::fs::read_to_string(data("located.yaml")).unwrap().replace(
+        "  namespace: team-a\n",
+        "  namespace: team-a\n  annotations:\n    palisade.dev/ignore: privileged-container, PAL-WL-999\n    palisade.dev/ignore-reason: test\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    let (_, report) = scan_json(&[file.to_str().unwrap(), "--select", "PAL-WL-003"]);
+    assert_eq!(report["totals"]["suppressed"], 1);
+    let notices = report["exceptionNotices"].to_string();
+    assert!(
+        notices.contains("PAL-WL-999") && notices.contains("not a palisade check"),
+        "{notices}"
+    );
+}
+
+#[test]
+fn selections_tolerate_spaces_and_trailing_commas() {
+    let (code, report) = scan_json(&[
+        &data("located.yaml"),
+        "--select",
+        " PAL-WL-003, privileged-container,",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(report["totals"]["checks"], 1);
+}
+
+#[test]
+fn output_dash_is_standard_output() {
+    palisade()
+        .args(["scan", &data("located.yaml"), "--format", "json", "-o", "-"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"schemaVersion\""));
+    let dir = tempfile::tempdir().unwrap();
+    palisade()
+        .args([
+            "scan",
+            &data("located.yaml"),
+            "-o",
+            dir.path().join("missing/dir/x.json").to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write the report"));
+}

@@ -42,11 +42,31 @@ pub fn discover(paths: &[PathBuf], kustomize: bool) -> (Vec<Input>, Vec<InputErr
                 None,
                 format!("cannot read: {e}"),
             )),
-            Ok(m) if m.is_file() => inputs.push(Input::File(path.clone())),
-            Ok(_) => walk_dir(path, kustomize, &mut inputs, &mut errors),
+            Ok(m) if m.is_dir() => walk_dir(path, kustomize, &mut inputs, &mut errors),
+            // Named explicitly, anything else is read whatever its name:
+            // regular files, pipes, `<(helm template ...)`, /dev/stdin.
+            Ok(_) => inputs.push(Input::File(path.clone())),
         }
     }
-    (inputs, errors)
+    (dedup(inputs), errors)
+}
+
+/// Each input once: the same file named twice (or through `./`, or found
+/// again by a directory walk) and `-` given twice are read once.
+fn dedup(inputs: Vec<Input>) -> Vec<Input> {
+    let mut seen = std::collections::HashSet::new();
+    inputs
+        .into_iter()
+        .filter(|input| {
+            let key = match input {
+                Input::Stdin => PathBuf::from("-"),
+                Input::File(p) | Input::Kustomize(p) => {
+                    std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())
+                }
+            };
+            seen.insert(key)
+        })
+        .collect()
 }
 
 fn walk_dir(root: &Path, kustomize: bool, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>) {
@@ -71,6 +91,11 @@ fn walk_dir(root: &Path, kustomize: bool, inputs: &mut Vec<Input>, errors: &mut 
                 // The walk is sorted, so a Kustomize directory is seen
                 // before its contents, which it renders itself.
                 if kustomize_dirs.iter().any(|d: &PathBuf| path.starts_with(d)) {
+                    continue;
+                }
+                // Like ripgrep, symbolic links inside a walked directory are
+                // not followed (dangling ones would otherwise be errors).
+                if entry.path_is_symlink() {
                     continue;
                 }
                 if kustomize && is_dir && entry.depth() > 0 && is_kustomization_dir(path) {

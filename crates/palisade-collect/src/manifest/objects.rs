@@ -28,29 +28,91 @@ pub fn resources_from_document(file: &Arc<str>, doc: ParsedDocument) -> Document
             .push(InputError::new(file.to_string(), Some(pos), message));
     }
     let spans = Arc::new(doc.spans);
-    let is_list = doc
-        .value
-        .get("kind")
-        .and_then(Value::as_str)
-        .is_some_and(|k| k.ends_with("List"))
-        && doc.value.get("items").is_some_and(Value::is_array);
-    match doc.value {
-        Value::Null => {}
-        Value::Object(mut map) if is_list => {
-            let items_hash = hash_key(ROOT_HASH, "items");
-            let items = match map.remove("items") {
-                Some(Value::Array(items)) => items,
-                _ => Vec::new(),
-            };
-            for (i, item) in items.into_iter().enumerate() {
-                let base = hash_index(items_hash, i);
-                let pos = spans.get(base).unwrap_or(doc.pos);
-                add(file, &spans, base, pos, item, &mut out);
-            }
-        }
-        value => add(file, &spans, ROOT_HASH, doc.pos, value, &mut out),
-    }
+    let cx = Expansion {
+        file,
+        spans: &spans,
+    };
+    cx.expand(doc.value, ROOT_HASH, doc.pos, None, &mut out);
     out
+}
+
+struct Expansion<'a> {
+    file: &'a Arc<str>,
+    spans: &'a Arc<SpanIndex>,
+}
+
+impl Expansion<'_> {
+    fn pos(&self, base: u64, fallback: Pos) -> Pos {
+        self.spans.get(base).unwrap_or(fallback)
+    }
+
+    /// Adds the objects of `value`: itself, the items of a `*List` (nested
+    /// lists too), or the elements of a bare array (`jq '.items'` output).
+    /// List items without `apiVersion` and `kind` (API list responses)
+    /// take them from the list: `kind: PodList` holds Pods.
+    fn expand(
+        &self,
+        value: Value,
+        base: u64,
+        pos: Pos,
+        inherited: Option<(&Value, &str)>,
+        out: &mut DocumentObjects,
+    ) {
+        match value {
+            Value::Null => {}
+            Value::Array(items) => {
+                let holds_objects = items.iter().any(|item| item.get("kind").is_some());
+                if !holds_objects {
+                    out.warnings.push(InputError::new(
+                        self.file.to_string(),
+                        Some(pos),
+                        "not a Kubernetes object (a sequence holding no objects); skipped",
+                    ));
+                    return;
+                }
+                for (i, item) in items.into_iter().enumerate() {
+                    let item_base = hash_index(base, i);
+                    self.expand(item, item_base, self.pos(item_base, pos), None, out);
+                }
+            }
+            Value::Object(mut map) => {
+                if let Some((api_version, kind)) = inherited {
+                    map.entry("apiVersion")
+                        .or_insert_with(|| api_version.clone());
+                    map.entry("kind")
+                        .or_insert_with(|| Value::String(kind.to_string()));
+                }
+                let list_kind = map
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .filter(|k| k.ends_with("List") && map.contains_key("items"))
+                    .map(str::to_string);
+                let Some(list_kind) = list_kind else {
+                    add(self.file, self.spans, base, pos, Value::Object(map), out);
+                    return;
+                };
+                let items_base = hash_key(base, "items");
+                match map.remove("items") {
+                    Some(Value::Array(items)) => {
+                        let api_version = map.get("apiVersion").cloned().unwrap_or(Value::Null);
+                        let member = list_kind.strip_suffix("List").unwrap_or("");
+                        let inherit = (!member.is_empty()).then_some((&api_version, member));
+                        for (i, item) in items.into_iter().enumerate() {
+                            let item_base = hash_index(items_base, i);
+                            self.expand(item, item_base, self.pos(item_base, pos), inherit, out);
+                        }
+                    }
+                    Some(Value::Null) | None => {}
+                    Some(_) => out.warnings.push(InputError::new(
+                        self.file.to_string(),
+                        Some(self.pos(items_base, pos)),
+                        format!("`kind: {list_kind}` whose `items` is not a list; nothing in it was scanned"),
+                    )),
+                }
+            }
+            other => add(self.file, self.spans, base, pos, other, out),
+        }
+    }
 }
 
 fn add(
@@ -69,7 +131,9 @@ fn add(
     };
     match Resource::from_value(value, source) {
         Ok(resource) => {
-            if let Some(warning) = unknown_pod_bearing(&resource) {
+            if let Some(warning) =
+                unknown_pod_bearing(&resource).or_else(|| missing_pod_spec(&resource))
+            {
                 out.warnings.push(warning);
             }
             out.resources.push(resource);
@@ -86,6 +150,26 @@ fn add(
             ));
         }
     }
+}
+
+/// A pod-bearing kind whose pod spec is absent or not a mapping: the API
+/// server would reject it, and none of its containers can be checked.
+fn missing_pod_spec(resource: &Resource) -> Option<InputError> {
+    let (spec_keys, _) = pod_template_paths(resource.kind())?;
+    let spec = spec_keys.iter().try_fold(&resource.value, |v, k| v.get(*k));
+    if spec.is_some_and(Value::is_object) {
+        return None;
+    }
+    Some(InputError::new(
+        resource.source.file.to_string(),
+        Some(resource.source.pos),
+        format!(
+            "{} {:?} has no pod spec at `{}` (missing or not a mapping); its containers were not checked",
+            resource.kind(),
+            resource.id.name,
+            spec_keys.join(".")
+        ),
+    ))
 }
 
 /// A kind palisade does not know that nevertheless carries a pod template
@@ -108,7 +192,7 @@ fn unknown_pod_bearing(resource: &Resource) -> Option<InputError> {
             resource.source.file.to_string(),
             Some(resource.source.locate(&FieldPath::root().join("kind"))),
             format!(
-                "kind `{}` carries a pod template but is not a known pod-bearing kind; its containers were not checked",
+                "kind `{}` carries a pod spec but is not a known pod-bearing kind; its containers were not checked",
                 resource.kind()
             ),
         )

@@ -58,14 +58,23 @@ fn read_file(path: &Path, limits: &Limits) -> Result<SourceText, InputError> {
     let name = path.display().to_string();
     let fail = |message: String| InputError::new(name.clone(), None, message);
     let metadata = std::fs::metadata(path).map_err(|e| fail(format!("cannot read file: {e}")))?;
-    if metadata.len() > limits.max_file_bytes {
-        return Err(fail(format!(
-            "file is {} bytes, over the {}-byte limit (--max-file-size); skipped",
-            metadata.len(),
+    let too_big = |size: u64| {
+        fail(format!(
+            "file is {size} bytes, over the {}-byte limit (--max-file-size); skipped",
             limits.max_file_bytes
-        )));
+        ))
+    };
+    if metadata.len() > limits.max_file_bytes {
+        return Err(too_big(metadata.len()));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read file: {e}")))?;
+    // Pipes report no size, so the limit is also enforced while reading.
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(format!("cannot read file: {e}")))?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(too_big(bytes.len() as u64));
+    }
     let json = path
         .extension()
         .and_then(|e| e.to_str())
@@ -73,7 +82,39 @@ fn read_file(path: &Path, limits: &Limits) -> Result<SourceText, InputError> {
     to_text(&name, bytes, json)
 }
 
+/// UTF-16 text with a byte-order mark (what Windows PowerShell writes with
+/// `>`), decoded; `None` for anything else.
+fn decode_utf16(bytes: &[u8]) -> Option<Result<String, ()>> {
+    let little = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units: Vec<u16> = bytes[2..]
+        .chunks(2)
+        .map(|pair| {
+            let pair = [pair[0], *pair.get(1).unwrap_or(&0)];
+            if little {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        })
+        .collect();
+    Some(String::from_utf16(&units).map_err(|_| ()))
+}
+
 fn to_text(name: &str, bytes: Vec<u8>, json: bool) -> Result<SourceText, InputError> {
+    if let Some(decoded) = decode_utf16(&bytes) {
+        let text = decoded.map_err(|()| {
+            InputError::new(
+                name,
+                None,
+                "invalid UTF-16 (the file starts with a UTF-16 byte-order mark); file skipped",
+            )
+        })?;
+        return to_text(name, text.into_bytes(), json);
+    }
     let probe = &bytes[..bytes.len().min(8192)];
     if probe.contains(&0) {
         return Err(InputError::new(

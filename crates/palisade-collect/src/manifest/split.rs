@@ -32,22 +32,38 @@ pub fn document_chunks(text: &str) -> Vec<Chunk<'_>> {
     let mut start_line = 1u32;
     let mut preamble_only = true;
     let mut offset = 0usize;
+    // Directives (`%YAML`) belong to the document after them: where the run
+    // of blank, comment and directive lines before a marker holds one, the
+    // split goes before that run.
+    let mut trailing: Option<(usize, u32)> = None;
+    let mut trailing_directive = false;
     for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
         if is_marker(line) && offset > start && !preamble_only {
+            let (at, at_line) = match trailing {
+                Some(run) if trailing_directive && run.0 > start => run,
+                _ => (offset, line_no),
+            };
             chunks.push(Chunk {
-                text: &text[start..offset],
+                text: &text[start..at],
                 first_line: start_line,
             });
-            start = offset;
-            start_line = line_no;
+            start = at;
+            start_line = at_line;
             preamble_only = true;
         }
         if is_marker(line) {
             // The marker line may carry content (`--- !tag` or `--- |`); it
             // is parsed with its document either way.
             preamble_only = false;
-        } else if preamble_only && !is_preamble(line) {
+            trailing = None;
+            trailing_directive = false;
+        } else if is_preamble(line) {
+            trailing.get_or_insert((offset, line_no));
+            trailing_directive |= line.starts_with('%');
+        } else {
             preamble_only = false;
+            trailing = None;
+            trailing_directive = false;
         }
         offset += line.len();
     }
@@ -74,6 +90,16 @@ mod tests {
         assert_eq!(chunks[1].first_line, 5);
         assert_eq!(chunks[1].text, "---\nb: 2\n");
         assert_eq!(chunks[2].first_line, 7);
+    }
+
+    #[test]
+    fn directives_after_a_document_end_go_with_the_next_document() {
+        let text = "a: 1\n...\n%YAML 1.1\n---\nb: 2\n";
+        let chunks = document_chunks(text);
+        assert_eq!(chunks.len(), 2);
+        assert_eq!(chunks[0].text, "a: 1\n...\n");
+        assert_eq!(chunks[1].first_line, 3);
+        assert!(chunks[1].text.starts_with("%YAML"));
     }
 
     #[test]

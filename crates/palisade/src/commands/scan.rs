@@ -31,9 +31,16 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let checks = if args.parse_only {
         Vec::new()
     } else {
+        // `--select "PAL-WL-003, PAL-WL-005"` and trailing commas are fine.
+        let tokens = |list: &[String]| -> Vec<String> {
+            list.iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect()
+        };
         let selection = Selection {
-            select: args.select.clone(),
-            ignore: args.ignore.clone(),
+            select: tokens(&args.select),
+            ignore: tokens(&args.ignore),
             framework: args.framework.clone(),
             min_severity: args.min_severity,
         };
@@ -49,8 +56,17 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         max_file_bytes: args.max_file_size,
         ..Limits::default()
     };
+    // `-o -` is standard output. A file is created before scanning, so a
+    // bad path fails fast rather than after the work.
+    let output_file = match args.output.as_deref() {
+        Some(path) if path.as_os_str() != "-" => Some(
+            File::create(path)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?,
+        ),
+        _ => None,
+    };
     let check_count = checks.len();
-    let engine = Engine::new(checks, settings);
+    let engine = Engine::new(checks, settings).with_catalogue(palisade_checks::catalogue());
     let timings = std::env::var_os("PALISADE_TIMINGS").is_some();
     let started = Instant::now();
     let (inputs, discovery_errors) = discover(&args.paths, !args.no_kustomize);
@@ -60,11 +76,13 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let report = outcome.into_report(check_count, pss_version.to_string());
     let assembled = Instant::now();
 
-    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let to_terminal = output_file.is_none() && io::stdout().is_terminal();
+    // no-color.org: only a non-empty NO_COLOR disables colour.
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => to_terminal && !no_color,
     };
     let reporter: Box<dyn Reporter> = match args.format {
         Format::Table => Box::new(TableReporter { color }),
@@ -73,13 +91,13 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             pretty: to_terminal,
         }),
     };
-    match &args.output {
-        Some(path) => {
-            let file =
-                File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    match output_file {
+        Some(file) => {
             let mut out = BufWriter::new(file);
-            reporter.render(&report, &mut out)?;
-            out.flush()?;
+            reporter
+                .render(&report, &mut out)
+                .and_then(|()| out.flush())
+                .context("cannot write the report")?;
             eprintln!("{}", palisade_report::table::summary_line(&report.totals));
         }
         None => {
@@ -91,7 +109,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             {
                 // A closed pipe (`| head`) is not an error worth a message.
                 if e.kind() != io::ErrorKind::BrokenPipe {
-                    return Err(e.into());
+                    return Err(anyhow::Error::new(e).context("cannot write the report"));
                 }
             }
         }
