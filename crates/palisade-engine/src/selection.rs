@@ -26,6 +26,12 @@ pub enum SelectionError {
     },
     #[error("the selection leaves no check to run")]
     Empty,
+    #[error("{id} does not exist at Pod Security Standards {version} (it exists from {since})")]
+    NotAtVersion {
+        id: &'static str,
+        version: String,
+        since: String,
+    },
 }
 
 /// Whether `token` names `meta`: its ID, its slug, its area code, or a
@@ -66,6 +72,21 @@ pub fn select(
     for token in selection.select.iter().chain(&selection.ignore) {
         if !catalogue.iter().any(|c| matches(c.meta(), token)) {
             return Err(SelectionError::UnknownCheck(token.clone()));
+        }
+    }
+    // A check named exactly must exist at the chosen policy version.
+    for token in &selection.select {
+        let named = catalogue
+            .iter()
+            .find(|c| c.meta().id.eq_ignore_ascii_case(token) || c.meta().slug == token);
+        if let Some(pss) =
+            named.and_then(|c| c.meta().pss.filter(|p| p.since > settings.pss_version))
+        {
+            return Err(SelectionError::NotAtVersion {
+                id: named.map(|c| c.meta().id).unwrap_or_default(),
+                version: settings.pss_version.to_string(),
+                since: pss.since.to_string(),
+            });
         }
     }
     let framework = selection.framework.as_deref();

@@ -138,6 +138,18 @@ fn unknown_checks_and_frameworks_are_usage_errors() {
         .assert()
         .code(2);
     palisade()
+        .args([
+            "scan",
+            &data("located.yaml"),
+            "--select",
+            "PAL-WL-018",
+            "--pss-version",
+            "v1.21",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exists from v1.22"));
+    palisade()
         .args(["scan", &data("located.yaml"), "--select", "PAL-WL-050"])
         .assert()
         .code(2)
@@ -423,4 +435,24 @@ fn output_dash_is_standard_output() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot write the report"));
+}
+
+#[test]
+fn registry_allow_list_entries_may_be_urls() {
+    let (code, report) = scan_json(&[
+        &data("located.yaml"),
+        "--select",
+        "PAL-WL-050",
+        "--allowed-registries",
+        "https://registry.example.com/",
+    ]);
+    assert_eq!(code, 0, "{report}");
+    let (code, _) = scan_json(&[
+        &data("located.yaml"),
+        "--select",
+        "PAL-WL-050",
+        "--allowed-registries",
+        "ghcr.io",
+    ]);
+    assert_eq!(code, 1);
 }

@@ -23,7 +23,15 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         allowed_registries: args
             .allowed_registries
             .iter()
-            .map(|r| r.trim().to_string())
+            .map(|r| {
+                // `https://registry.example.com/` names the registry too.
+                let r = r.trim();
+                let r = r
+                    .strip_prefix("https://")
+                    .or_else(|| r.strip_prefix("http://"))
+                    .unwrap_or(r);
+                r.trim_end_matches('/').to_string()
+            })
             .filter(|r| !r.is_empty())
             .collect(),
         ..Settings::default()
