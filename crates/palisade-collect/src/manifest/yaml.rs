@@ -66,6 +66,9 @@ struct Builder<'l> {
     nodes: usize,
     root: Option<(Value, Pos)>,
     warnings: Vec<(Pos, String)>,
+    /// The text's length in characters when it does not end with a line
+    /// break (see the block-scalar fix in `on_event`).
+    unterminated_len: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -87,6 +90,7 @@ impl<'l> Builder<'l> {
             nodes: 0,
             root: None,
             warnings: Vec::new(),
+            unterminated_len: None,
         }
     }
 
@@ -184,7 +188,21 @@ impl<'l> Builder<'l> {
                     return self.on_key(&text, style, pos);
                 }
                 self.count(1, pos)?;
-                let value = scalar_value(&text, style, tag.as_deref());
+                let mut value = scalar_value(&text, style, tag.as_deref());
+                // A block scalar that runs to the end of a text without a
+                // final line break has no trailing newline in go-yaml (and
+                // libyaml); the event parser adds one.
+                let at_unterminated_end =
+                    self.unterminated_len.is_some_and(|n| span.end.index() >= n);
+                if at_unterminated_end
+                    && matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                {
+                    if let Value::String(s) = &mut value {
+                        if s.ends_with('\n') {
+                            s.pop();
+                        }
+                    }
+                }
                 if let Some(slot) = self.slot(pos) {
                     self.spans.insert(slot.hash, slot.pos);
                     self.remember_anchor(anchor, &value, 1);
@@ -438,6 +456,9 @@ fn parse_text(
     let mut out = Vec::new();
     let mut parser = Parser::new_from_str(text);
     let mut builder = Builder::new(limits, first_line);
+    if !text.ends_with('\n') {
+        builder.unterminated_len = Some(text.chars().count());
+    }
     while let Some(next) = parser.next_event() {
         match next {
             Err(e) => {
@@ -551,7 +572,8 @@ fn finish_document<'l>(
     out: &mut Vec<Result<ParsedDocument, InputError>>,
     limits: &'l Limits,
 ) {
-    let fresh = Builder::new(limits, builder.first_line);
+    let mut fresh = Builder::new(limits, builder.first_line);
+    fresh.unterminated_len = builder.unterminated_len;
     let done = std::mem::replace(builder, fresh);
     if let Some((value, pos)) = done.root {
         let mut spans = done.spans;
@@ -636,6 +658,13 @@ mod tests {
         assert_eq!(doc.value, json!({"true": 1, "on": 3}));
         // `on` and `y` are both the boolean true to go-yaml: a duplicate.
         assert_eq!(one("on: 1\ny: 2\n").warnings.len(), 1);
+    }
+
+    #[test]
+    fn block_scalars_at_an_unterminated_end_keep_no_newline() {
+        assert_eq!(one("a: |\n  x\n  y").value, json!({"a": "x\ny"}));
+        assert_eq!(one("a: |\n  x\n  y\n").value, json!({"a": "x\ny\n"}));
+        assert_eq!(one("a: |\n  x\nb: 1").value, json!({"a": "x\n", "b": 1}));
     }
 
     #[test]
