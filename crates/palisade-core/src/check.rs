@@ -138,10 +138,6 @@ impl<'a> CheckContext<'a> {
     pub fn take_failures(&mut self) -> Vec<Failure> {
         std::mem::take(&mut self.failures)
     }
-
-    pub fn has_failures(&self) -> bool {
-        !self.failures.is_empty()
-    }
 }
 
 /// A check. Implement only the hook of the check's declared target.

@@ -41,6 +41,26 @@ fn only_error(report: &serde_json::Value) -> &serde_json::Value {
     &errors[0]
 }
 
+/// Scans `bad` beside a good file and expects exactly one input error, at
+/// `line` when given, whose message contains `needle`; the good file must
+/// still be scanned. Returns the error.
+fn expect_input_error(
+    bad_name: &str,
+    bad: &[u8],
+    line: Option<u64>,
+    needle: &str,
+) -> serde_json::Value {
+    let (code, report, _) = scan_with(bad_name, bad, &[]);
+    assert_eq!(code, 2);
+    let e = only_error(&report).clone();
+    if let Some(line) = line {
+        assert_eq!(e["line"], line);
+    }
+    assert!(e["message"].as_str().unwrap().contains(needle), "{e}");
+    good_file_still_scanned(&report);
+    e
+}
+
 fn ends_with(value: &serde_json::Value, name: &str) -> bool {
     value.as_str().is_some_and(|f| Path::new(f).ends_with(name))
 }
@@ -81,16 +101,12 @@ fn one_broken_document_does_not_hide_the_others_in_its_file() {
 
 #[test]
 fn malformed_json_is_located() {
-    let (code, report, _) = scan_with(
+    expect_input_error(
         "bad.json",
         b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",,\n}\n",
-        &[],
+        Some(3),
+        "JSON",
     );
-    assert_eq!(code, 2);
-    let e = only_error(&report);
-    assert_eq!(e["line"], 3);
-    assert!(e["message"].as_str().unwrap().contains("JSON"));
-    good_file_still_scanned(&report);
 }
 
 #[test]
@@ -130,27 +146,22 @@ fn unknown_kinds_are_counted_and_typos_of_workloads_are_flagged() {
 
 #[test]
 fn binary_files_are_skipped_with_an_error() {
-    let (code, report, _) = scan_with("blob.yaml", b"\x7fELF\x02\x01\x01\x00\x00\x00binary", &[]);
-    assert_eq!(code, 2);
-    assert!(only_error(&report)["message"]
-        .as_str()
-        .unwrap()
-        .contains("binary"));
-    good_file_still_scanned(&report);
+    expect_input_error(
+        "blob.yaml",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00binary",
+        None,
+        "binary",
+    );
 }
 
 #[test]
 fn invalid_utf8_is_located() {
-    let (code, report, _) = scan_with(
+    expect_input_error(
         "latin1.yaml",
         b"apiVersion: v1\nkind: ConfigMap\ndata:\n  name: caf\xe9\n",
-        &[],
+        Some(4),
+        "UTF-8",
     );
-    assert_eq!(code, 2);
-    let e = only_error(&report);
-    assert_eq!(e["line"], 4);
-    assert!(e["message"].as_str().unwrap().contains("UTF-8"));
-    good_file_still_scanned(&report);
 }
 
 #[test]
@@ -160,13 +171,7 @@ fn alias_bombs_are_stopped() {
         let p = i - 1;
         bomb.push_str(&format!("  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
     }
-    let (code, report, _) = scan_with("bomb.yaml", bomb.as_bytes(), &[]);
-    assert_eq!(code, 2);
-    assert!(only_error(&report)["message"]
-        .as_str()
-        .unwrap()
-        .contains("alias bomb"));
-    good_file_still_scanned(&report);
+    expect_input_error("bomb.yaml", bomb.as_bytes(), None, "alias bomb");
 }
 
 #[test]
