@@ -5,13 +5,24 @@
 #![forbid(unsafe_code)]
 
 pub mod helpers;
+pub mod rbac;
+pub mod secrets;
+pub mod segregation;
 pub mod workloads;
 
 use std::sync::LazyLock;
 
 use palisade_core::Check;
 
-static CATALOGUE: LazyLock<Vec<&'static dyn Check>> = LazyLock::new(|| workloads::CHECKS.to_vec());
+static CATALOGUE: LazyLock<Vec<&'static dyn Check>> = LazyLock::new(|| {
+    [
+        segregation::CHECKS,
+        rbac::CHECKS,
+        secrets::CHECKS,
+        workloads::CHECKS,
+    ]
+    .concat()
+});
 
 /// Every check, in ID order.
 pub fn catalogue() -> &'static [&'static dyn Check] {
@@ -30,7 +41,7 @@ pub fn find(id_or_slug: &str) -> Option<&'static dyn Check> {
 pub fn area_folder(area: &str) -> &'static str {
     match area {
         "WL" => "workloads",
-        "NET" => "network",
+        "NET" => "segregation",
         "RBAC" => "rbac",
         "SEC" => "secrets",
         "CP" => "control-plane",

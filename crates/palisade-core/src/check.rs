@@ -1,12 +1,16 @@
 //! The check declaration, the trait the engine calls, and the context a
 //! check reports through.
 
+use std::sync::Arc;
+
+use crate::inventory::{exceptions_of, ExceptionAnnotations, Inventory, Workload};
 use crate::path::FieldPath;
 use crate::podspec::PodSpecView;
 use crate::pss::{PssControl, PssLevel, PssVersion};
-use crate::resource::Resource;
+use crate::resource::{Resource, ResourceId};
 use crate::settings::Settings;
 use crate::severity::Severity;
+use crate::span::Pos;
 
 /// What a check looks at; the engine calls only the matching hook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +19,9 @@ pub enum Target {
     Object(&'static [&'static str]),
     /// The pod spec of every pod-bearing kind.
     PodSpec,
+    /// The whole inventory at once, after every object was read: for
+    /// checks that relate objects (RBAC, network policies, namespaces).
+    Inventory,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +167,83 @@ pub trait Check: Send + Sync {
     fn check_object(&self, _object: &Resource, _cx: &mut CheckContext<'_>) {}
 
     fn check_pod_spec(&self, _pod: &PodSpecView<'_>, _cx: &mut CheckContext<'_>) {}
+
+    fn check_inventory(&self, _inventory: &Inventory, _cx: &mut InventoryContext<'_>) {}
+}
+
+/// A failure of an inventory check, already located at one object.
+#[derive(Debug, Clone)]
+pub struct InventoryFailure {
+    pub resource: Arc<ResourceId>,
+    pub file: Arc<str>,
+    pub pos: Pos,
+    pub path: FieldPath,
+    pub message: String,
+    /// The object's exception annotations, which apply to this finding.
+    pub exceptions: ExceptionAnnotations,
+}
+
+/// What an inventory check reports through: failures at any object of the
+/// inventory, and how many subjects it judged (for the pass count).
+pub struct InventoryContext<'a> {
+    settings: &'a Settings,
+    failures: Vec<InventoryFailure>,
+    evaluated: usize,
+}
+
+impl<'a> InventoryContext<'a> {
+    pub fn new(settings: &'a Settings) -> Self {
+        InventoryContext {
+            settings,
+            failures: Vec::new(),
+            evaluated: 0,
+        }
+    }
+
+    pub fn settings(&self) -> &'a Settings {
+        self.settings
+    }
+
+    /// Counts one subject (a namespace, a binding, a workload) judged.
+    pub fn evaluated(&mut self) {
+        self.evaluated += 1;
+    }
+
+    /// Reports a failure at `path` of a kept object.
+    pub fn fail(&mut self, object: &Resource, path: FieldPath, message: impl Into<String>) {
+        self.failures.push(InventoryFailure {
+            resource: Arc::clone(&object.id),
+            file: Arc::clone(&object.source.file),
+            pos: object.source.locate(&path),
+            path,
+            message: message.into(),
+            exceptions: exceptions_of(object),
+        });
+    }
+
+    /// Reports a failure of a workload at a position recorded when it was
+    /// read.
+    pub fn fail_workload(
+        &mut self,
+        workload: &Workload,
+        path: FieldPath,
+        pos: Pos,
+        message: impl Into<String>,
+    ) {
+        self.failures.push(InventoryFailure {
+            resource: Arc::clone(&workload.id),
+            file: Arc::clone(&workload.file),
+            pos,
+            path,
+            message: message.into(),
+            exceptions: workload.exceptions.clone(),
+        });
+    }
+
+    /// The failures reported and the number of subjects judged.
+    pub fn finish(self) -> (Vec<InventoryFailure>, usize) {
+        (self.failures, self.evaluated)
+    }
 }
 
 /// Declares a check: a unit struct, its [`CheckMeta`] (the doc comment

@@ -56,6 +56,27 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Days since 1970-01-01 (the inverse of
+    /// [`Date::from_days_since_epoch`], Hinnant's `days_from_civil`).
+    pub fn days_since_epoch(self) -> i64 {
+        let year = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year.rem_euclid(400);
+        let month = i64::from(self.month);
+        let mp = if month > 2 { month - 3 } else { month + 9 };
+        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Whole days from `earlier` to `self` (negative when `earlier` is
+    /// later).
+    pub fn days_since(self, earlier: Date) -> i64 {
+        self.days_since_epoch() - earlier.days_since_epoch()
+    }
+}
+
 impl FromStr for Date {
     type Err = InvalidDate;
 
@@ -88,6 +109,9 @@ mod tests {
     #[test]
     fn converts_epoch_days() {
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
+        for days in [-800_000, -1, 0, 59, 11_016, 20_819, 2_932_896] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
         assert_eq!(
             Date::from_days_since_epoch(20_819).to_string(),
             "2027-01-01"

@@ -5,17 +5,24 @@
 
 pub mod check;
 pub mod date;
+pub mod inventory;
+pub mod netpol;
 pub mod path;
 pub mod podspec;
 pub mod pss;
+pub mod rbac;
 pub mod redact;
 pub mod report;
 pub mod resource;
+pub mod selector;
 pub mod settings;
 pub mod severity;
 pub mod span;
 
-pub use check::{Check, CheckContext, CheckMeta, CheckStatus, FrameworkRef, Target};
+pub use check::{
+    Check, CheckContext, CheckMeta, CheckStatus, FrameworkRef, InventoryContext, Target,
+};
+pub use inventory::{Inventory, NamespaceEntry, Workload};
 pub use path::{FieldPath, Segment};
 pub use podspec::{ContainerKind, ContainerView, PodSpecView};
 pub use pss::{PssControl, PssLevel, PssVersion};

@@ -5,11 +5,13 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use palisade_core::check::Failure;
+use palisade_core::check::{Failure, InventoryFailure};
+use palisade_core::inventory::{PssFailure, WORKLOAD_KINDS};
 use palisade_core::report::{ExceptionNotice, Suppressed};
 use palisade_core::span::{hash_segments, ROOT_HASH};
-use palisade_core::FieldPath;
 use palisade_core::{Check, CheckContext, Finding, PodSpecView, Resource, Settings, Target};
+use palisade_core::{FieldPath, InputError, Inventory, InventoryContext, PssLevel, Workload};
+use rayon::prelude::*;
 
 use crate::exceptions::Exceptions;
 use crate::outcome::Outcome;
@@ -44,6 +46,11 @@ pub struct Engine {
     checks: Vec<&'static dyn Check>,
     pod_checks: Vec<&'static dyn Check>,
     object_checks: Vec<(&'static [&'static str], &'static dyn Check)>,
+    inventory_checks: Vec<&'static dyn Check>,
+    /// The Pod Security checks at the scan's version, run on every
+    /// workload when an inventory check needs its verdict, with whether
+    /// each counts at baseline and at restricted.
+    pss_checks: Vec<(&'static dyn Check, [bool; 2])>,
     settings: Settings,
     /// Every check an exception may name: (ID, slug).
     known: Vec<(&'static str, &'static str)>,
@@ -53,10 +60,12 @@ impl Engine {
     pub fn new(checks: Vec<&'static dyn Check>, settings: Settings) -> Engine {
         let mut pod_checks = Vec::new();
         let mut object_checks = Vec::new();
+        let mut inventory_checks = Vec::new();
         for &check in &checks {
             match check.meta().target {
                 Target::PodSpec => pod_checks.push(check),
                 Target::Object(kinds) => object_checks.push((kinds, check)),
+                Target::Inventory => inventory_checks.push(check),
             }
         }
         let known = checks
@@ -67,6 +76,8 @@ impl Engine {
             checks,
             pod_checks,
             object_checks,
+            inventory_checks,
+            pss_checks: Vec::new(),
             settings,
             known,
         }
@@ -75,12 +86,35 @@ impl Engine {
     /// Lets exceptions name any check of `catalogue` (by ID or slug), not
     /// only the selected ones, without being reported as unknown.
     #[must_use]
+    ///
+    /// Also takes the catalogue's Pod Security checks, which inventory
+    /// checks need to judge workloads against their namespace's level.
     pub fn with_catalogue(mut self, catalogue: &[&'static dyn Check]) -> Engine {
         self.known = catalogue
             .iter()
             .map(|c| (c.meta().id, c.meta().slug))
             .collect();
+        let version = self.settings.pss_version;
+        let replaced: Vec<&str> = catalogue
+            .iter()
+            .filter_map(|c| c.meta().pss.and_then(|p| p.overrides))
+            .collect();
+        self.pss_checks = catalogue
+            .iter()
+            .filter(|c| c.meta().pss.is_some() && c.meta().exists_at(version))
+            .map(|&c| {
+                let meta = c.meta();
+                let baseline = meta.in_pss_level(PssLevel::Baseline);
+                let restricted = !replaced.contains(&meta.id);
+                (c, [baseline, restricted])
+            })
+            .collect();
         self
+    }
+
+    /// Whether any selected check reads the whole inventory.
+    pub fn needs_inventory(&self) -> bool {
+        !self.inventory_checks.is_empty()
     }
 
     /// The canonical ID of a check named by ID (any case) or slug.
@@ -114,8 +148,19 @@ impl Engine {
         });
         let mut used: Vec<&str> = Vec::new();
         let mut cx = CheckContext::new(&self.settings);
-        if !self.pod_checks.is_empty() {
+        let keep = self.needs_inventory();
+        if keep {
+            out.inventory.add_object(resource);
+        }
+        let wants_pod =
+            !self.pod_checks.is_empty() || (keep && WORKLOAD_KINDS.contains(&resource.kind()));
+        if wants_pod {
             if let Some(pod) = PodSpecView::new(resource) {
+                if keep && WORKLOAD_KINDS.contains(&resource.kind()) {
+                    let failures = self.pss_failures(&pod, &mut cx);
+                    out.inventory
+                        .add_workload(Workload::from_pod_spec(&pod, failures));
+                }
                 for &check in &self.pod_checks {
                     check.check_pod_spec(&pod, &mut cx);
                     self.record(
@@ -217,6 +262,10 @@ impl Engine {
             if used.contains(&id.as_str()) {
                 continue;
             }
+            if self.inventory_checks.iter().any(|c| c.meta().id == id) {
+                // Judged with the whole inventory, later.
+                continue;
+            }
             let evaluated = self.checks.iter().any(|c| c.meta().id == id);
             let message = if evaluated {
                 format!("unused exception: {id} raised no finding on this resource")
@@ -227,6 +276,150 @@ impl Engine {
                 format!("exception names {id:?}, which is not a palisade check")
             };
             out.notices.push(notice(&path, message));
+        }
+    }
+}
+
+impl Engine {
+    /// Runs the Pod Security checks on a workload, for the inventory.
+    fn pss_failures(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) -> Vec<PssFailure> {
+        let mut out = Vec::new();
+        for &(check, counts_at) in &self.pss_checks {
+            check.check_pod_spec(pod, cx);
+            for failure in cx.take_failures() {
+                out.push(PssFailure {
+                    check: check.meta(),
+                    pos: pod.resource.source.locate(&failure.path),
+                    path: failure.path,
+                    message: failure.message,
+                    counts_at,
+                });
+            }
+        }
+        out
+    }
+
+    /// Runs the inventory checks over everything collected in `out`:
+    /// problems of the inventory become located warnings, failures become
+    /// findings (exceptions on the object at fault apply).
+    pub fn evaluate_inventory(&self, out: &mut Outcome) {
+        if self.inventory_checks.is_empty() {
+            return;
+        }
+        let mut inventory = std::mem::take(&mut out.inventory);
+        inventory.finish();
+        for problem in inventory.problems() {
+            out.warnings.push(InputError::new(
+                problem.file.to_string(),
+                Some(problem.pos),
+                problem.message.clone(),
+            ));
+        }
+        let results: Vec<(&'static dyn Check, Vec<InventoryFailure>, usize)> = self
+            .inventory_checks
+            .par_iter()
+            .map(|&check| {
+                let mut cx = InventoryContext::new(&self.settings);
+                check.check_inventory(&inventory, &mut cx);
+                let (failures, evaluated) = cx.finish();
+                (check, failures, evaluated)
+            })
+            .collect();
+        let mut used: HashMap<Arc<palisade_core::ResourceId>, Vec<&'static str>> = HashMap::new();
+        for (check, failures, evaluated) in results {
+            let meta = check.meta();
+            let mut failing: Vec<&Arc<palisade_core::ResourceId>> =
+                failures.iter().map(|f| &f.resource).collect();
+            failing.sort();
+            failing.dedup();
+            out.evaluations += evaluated.max(failing.len());
+            out.passed += evaluated.saturating_sub(failing.len());
+            for failure in failures {
+                let exceptions = failure
+                    .exceptions
+                    .as_deref()
+                    .and_then(|a| Exceptions::from_annotations(Some(a), self.settings.today))
+                    .map(|ex| self.canonical(ex));
+                let exception = exceptions.filter(|ex| ex.covers(meta.id));
+                let finding = Finding {
+                    check: meta,
+                    pos: failure.pos,
+                    message: failure.message,
+                    resource: Arc::clone(&failure.resource),
+                    file: failure.file,
+                    path: intern_path(&failure.path),
+                };
+                match exception {
+                    Some(ex) => {
+                        used.entry(failure.resource).or_default().push(meta.id);
+                        out.suppressed.push(Suppressed {
+                            finding,
+                            reason: ex.reason.clone(),
+                            until: ex.until.map(|d| d.to_string()),
+                        });
+                    }
+                    None => out.findings.push(finding),
+                }
+            }
+        }
+        self.report_unused_inventory_exceptions(&inventory, &used, out);
+    }
+
+    /// Exceptions name checks by ID or slug; compare by canonical ID.
+    fn canonical(&self, mut ex: Exceptions) -> Exceptions {
+        for name in &mut ex.ids {
+            if let Some(id) = self.resolve(name) {
+                *name = id.to_string();
+            }
+        }
+        ex
+    }
+
+    fn report_unused_inventory_exceptions(
+        &self,
+        inventory: &Inventory,
+        used: &HashMap<Arc<palisade_core::ResourceId>, Vec<&'static str>>,
+        out: &mut Outcome,
+    ) {
+        let path = FieldPath::root()
+            .join("metadata")
+            .join("annotations")
+            .join(crate::ANNOTATION_IGNORE.to_string());
+        let objects = inventory.objects().iter().map(|o| {
+            (
+                &o.id,
+                &o.source.file,
+                o.source.locate(&path),
+                palisade_core::inventory::exceptions_of(o),
+            )
+        });
+        let workloads = inventory
+            .workloads()
+            .iter()
+            .map(|w| (&w.id, &w.file, w.pos, w.exceptions.clone()));
+        for (id, file, pos, annotations) in objects.chain(workloads) {
+            let Some(ex) = annotations
+                .as_deref()
+                .and_then(|a| Exceptions::from_annotations(Some(a), self.settings.today))
+                .map(|ex| self.canonical(ex))
+            else {
+                continue;
+            };
+            for name in &ex.ids {
+                let is_inventory_check = self.inventory_checks.iter().any(|c| c.meta().id == name);
+                let was_used = used.get(id).is_some_and(|u| u.iter().any(|u| u == name));
+                if is_inventory_check && !was_used {
+                    out.notices.push(ExceptionNotice {
+                        resource: Arc::clone(id),
+                        file: Arc::clone(file),
+                        line: pos.line,
+                        column: pos.column,
+                        message: format!(
+                            "unused exception: {name} raised no finding on this resource"
+                        ),
+                    });
+                }
+            }
         }
     }
 }

@@ -42,7 +42,15 @@ impl Exceptions {
     /// Check names are kept as written (IDs or slugs); the engine resolves
     /// them against the catalogue.
     pub fn of(resource: &Resource, today: Date) -> Option<Exceptions> {
-        let annotations = resource.annotations()?;
+        Exceptions::from_annotations(resource.annotations(), today)
+    }
+
+    /// Reads exceptions from an annotations mapping.
+    pub fn from_annotations(
+        annotations: Option<&serde_json::Map<String, serde_json::Value>>,
+        today: Date,
+    ) -> Option<Exceptions> {
+        let annotations = annotations?;
         let mut ex = Exceptions::default();
         let Some(ignore) = annotations.get(ANNOTATION_IGNORE) else {
             if annotations.contains_key(ANNOTATION_UNTIL)

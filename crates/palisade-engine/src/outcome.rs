@@ -1,7 +1,7 @@
 //! What evaluating some resources produced, merged into a report at the end.
 
 use palisade_core::report::{ExceptionNotice, Suppressed};
-use palisade_core::{Finding, InputError, ScanReport, Totals};
+use palisade_core::{Finding, InputError, Inventory, ScanReport, Totals};
 
 /// Partial results; cheap to merge, so each parallel task fills its own.
 #[derive(Debug, Default)]
@@ -15,6 +15,8 @@ pub struct Outcome {
     pub notices: Vec<ExceptionNotice>,
     pub errors: Vec<InputError>,
     pub warnings: Vec<InputError>,
+    /// What the inventory checks will read, when any is selected.
+    pub inventory: Inventory,
 }
 
 impl Outcome {
@@ -29,6 +31,7 @@ impl Outcome {
         self.notices.append(&mut other.notices);
         self.errors.append(&mut other.errors);
         self.warnings.append(&mut other.warnings);
+        self.inventory = std::mem::take(&mut self.inventory).merge(other.inventory);
         self
     }
 

@@ -16,6 +16,9 @@ pub fn check_page(meta: &CheckMeta) -> String {
         palisade_core::Target::PodSpec => "pod spec of every pod-bearing kind".to_string(),
         palisade_core::Target::Object([]) => "every object".to_string(),
         palisade_core::Target::Object(kinds) => kinds.join(", "),
+        palisade_core::Target::Inventory => {
+            "the whole inventory (objects related across the scan)".to_string()
+        }
     };
     let _ = writeln!(page, "| Applies to | {target} |");
     let _ = writeln!(page, "| Status | {} |", meta.status.as_str());

@@ -168,6 +168,28 @@ fn is_high_entropy_token(value: &str) -> bool {
 /// What kind of credential `value` (held in a variable or key named
 /// `name`) looks like, or `None`.
 pub fn classify(name: &str, value: &str) -> Option<Credential> {
+    if let Some(found) = classify_format(value) {
+        return Some(found);
+    }
+    if names_a_secret(name) && !is_reference_or_trivial(value) {
+        return Some(Credential {
+            kind: "secret",
+            known_prefix: false,
+        });
+    }
+    if is_high_entropy_token(value) {
+        return Some(Credential {
+            kind: "high-entropy string",
+            known_prefix: false,
+        });
+    }
+    None
+}
+
+/// Only the unmistakable signals: a well-known credential format or a URL
+/// with a password. For free-form text such as annotations, where names
+/// say little and long random-looking values (CA bundles, hashes) abound.
+pub fn classify_format(value: &str) -> Option<Credential> {
     if let Some(p) = PREFIXED.iter().find(|p| p.regex.is_match(value)) {
         return Some(Credential {
             kind: p.kind,
@@ -186,12 +208,6 @@ pub fn classify(name: &str, value: &str) -> Option<Credential> {
         .any(|p| is_literal_password(p.as_str()));
     if url_password {
         return found("password in URL");
-    }
-    if names_a_secret(name) && !is_reference_or_trivial(value) {
-        return found("secret");
-    }
-    if is_high_entropy_token(value) {
-        return found("high-entropy string");
     }
     None
 }

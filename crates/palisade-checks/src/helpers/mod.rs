@@ -2,8 +2,12 @@
 
 pub mod capabilities;
 pub mod credentials;
+pub mod encryption;
 pub mod host_paths;
 pub mod ids;
 pub mod images;
+pub mod ingress;
+pub mod namespaces;
 pub mod pss_versions;
+pub mod rbac;
 pub mod requirements;

@@ -34,7 +34,7 @@ pub fn run_file(
     display: &str,
 ) -> Vec<Finding> {
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let engine = Engine::new(checks, settings);
+    let engine = Engine::new(checks, settings).with_catalogue(palisade_checks::catalogue());
     let name: Arc<str> = Arc::from(display);
     let mut outcome = Outcome::default();
     for chunk in document_chunks(&text) {
@@ -51,6 +51,12 @@ pub fn run_file(
             }
         }
     }
+    engine.evaluate_inventory(&mut outcome);
+    assert!(
+        outcome.warnings.is_empty(),
+        "{display}: inventory warnings: {:?}",
+        outcome.warnings
+    );
     outcome.into_report(1, String::new()).findings
 }
 

@@ -81,6 +81,8 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let mut outcome = pipeline::scan(&inputs, &engine, &limits);
     outcome.errors.extend(discovery_errors);
     let scanned = Instant::now();
+    engine.evaluate_inventory(&mut outcome);
+    let inventory_done = Instant::now();
     let report = outcome.into_report(check_count, pss_version.to_string());
     let assembled = Instant::now();
 
@@ -125,9 +127,10 @@ pub fn run(args: ScanArgs) -> Result<u8> {
 
     if timings {
         eprintln!(
-            "timings: scan {:?}, assemble {:?}, render {:?}",
+            "timings: scan {:?}, inventory {:?}, assemble {:?}, render {:?}",
             scanned - started,
-            assembled - scanned,
+            inventory_done - scanned,
+            assembled - inventory_done,
             assembled.elapsed()
         );
     }

@@ -1,0 +1,85 @@
+//! What the namespace checks share: which namespaces they judge, where a
+//! namespace finding goes, and the Pod Security admission labels.
+
+use palisade_core::{
+    FieldPath, Inventory, InventoryContext, NamespaceEntry, PssLevel, PssVersion, Resource,
+    Workload,
+};
+
+pub const ENFORCE_LABEL: &str = "pod-security.kubernetes.io/enforce";
+pub const ENFORCE_VERSION_LABEL: &str = "pod-security.kubernetes.io/enforce-version";
+
+/// Namespaces declared by a Namespace object or holding workloads; a
+/// namespace known only from a policy or a quota is not judged.
+pub fn considered(inventory: &Inventory) -> impl Iterator<Item = &NamespaceEntry> {
+    inventory
+        .namespaces()
+        .filter(|ns| ns.object.is_some() || !ns.workloads.is_empty())
+}
+
+/// Reports on the Namespace object, or, when the scan has none, on the
+/// namespace's first workload.
+pub fn fail_namespace(
+    inventory: &Inventory,
+    cx: &mut InventoryContext<'_>,
+    ns: &NamespaceEntry,
+    message: String,
+) {
+    if let Some(object) = ns.object {
+        let path = FieldPath::root().join("metadata").join("name");
+        cx.fail(inventory.object(object), path, message);
+    } else if let Some(&first) = ns.workloads.first() {
+        let workload = inventory.workload(first);
+        cx.fail_workload(workload, FieldPath::root(), workload.pos, message);
+    }
+}
+
+/// A namespace's `enforce` label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnforceLabel {
+    Missing,
+    Invalid(String),
+    /// `None` is `privileged`.
+    Level(Option<PssLevel>),
+}
+
+pub fn enforce_level(namespace: &Resource) -> EnforceLabel {
+    let label = namespace
+        .metadata()
+        .and_then(|m| m.get("labels"))
+        .and_then(|l| l.get(ENFORCE_LABEL));
+    match label.map(|v| v.as_str()) {
+        None => EnforceLabel::Missing,
+        Some(Some("privileged")) => EnforceLabel::Level(None),
+        Some(Some("baseline")) => EnforceLabel::Level(Some(PssLevel::Baseline)),
+        Some(Some("restricted")) => EnforceLabel::Level(Some(PssLevel::Restricted)),
+        Some(other) => EnforceLabel::Invalid(other.map_or_else(
+            || label.map(ToString::to_string).unwrap_or_default(),
+            str::to_string,
+        )),
+    }
+}
+
+/// `; namespace pins v1.25` when the namespace enforces another policy
+/// version than the one the scan judged.
+pub fn pinned_version_note(namespace: &Resource, judged: PssVersion) -> String {
+    let pinned = namespace
+        .metadata()
+        .and_then(|m| m.get("labels"))
+        .and_then(|l| l.get(ENFORCE_VERSION_LABEL))
+        .and_then(|v| v.as_str());
+    match pinned {
+        Some(v) if v != "latest" && v.parse::<PssVersion>().ok() != Some(judged) => {
+            format!("; judged at {judged}, the namespace pins {v}")
+        }
+        _ => String::new(),
+    }
+}
+
+/// The strictest Pod Security level a workload meets (`None`: only
+/// privileged).
+pub fn strictest_met(workload: &Workload) -> Option<PssLevel> {
+    [PssLevel::Restricted, PssLevel::Baseline]
+        .into_iter()
+        .find(|&level| workload.satisfies(level))
+}

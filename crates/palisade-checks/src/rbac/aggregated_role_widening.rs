@@ -1,0 +1,79 @@
+use palisade_core::{declare_check, FieldPath, Inventory, InventoryContext, Target};
+
+use crate::helpers::rbac::SENSITIVE;
+
+declare_check! {
+    /// ## What it checks
+    /// ClusterRoles (other than the API server's own) whose labels make an aggregating
+    /// ClusterRole pick up their rules, one in the scan or the built-in `admin`, `edit`
+    /// and `view` (labels `rbac.authorization.k8s.io/aggregate-to-admin`, `-edit`,
+    /// `-view`), when those rules grant a sensitive power: reading Secrets, creating
+    /// pods, exec, `nodes/proxy`, escalate or bind, impersonation, minting tokens,
+    /// changing webhooks, deleting events, or any wildcard.
+    ///
+    /// ## Why it matters
+    /// Aggregation adds permissions to roles that are already bound everywhere, without
+    /// touching those roles or their bindings: a CRD's chart that labels its role
+    /// `aggregate-to-view` to share Secrets hands them to every viewer of every
+    /// namespace, and nobody reviewing bindings sees it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: ClusterRole
+    /// metadata:
+    ///   labels:
+    ///     rbac.authorization.k8s.io/aggregate-to-view: "true"
+    /// rules:
+    /// - apiGroups: [""]
+    ///   resources: ["secrets"]
+    ///   verbs: ["get"]
+    /// ```
+    pub struct AggregatedRoleWidening {
+        id: "PAL-RBAC-017",
+        slug: "aggregated-role-widening",
+        title: "ClusterRole silently widens an aggregated role",
+        severity: Medium,
+        target: Target::Inventory,
+        remediation: "Aggregate only read access to your own non-sensitive resources; bind sensitive permissions explicitly to the subjects that need them.",
+        references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/#aggregated-clusterroles", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
+        frameworks: [("nsa-cisa-1.2", "RBAC")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            let graph = inventory.rbac();
+            for (index, role) in graph.roles().iter().enumerate() {
+                let Some(object) = role.object else { continue };
+                if role.is_default || !role.is_cluster_role() {
+                    continue;
+                }
+                cx.evaluated();
+                let mut into: Vec<String> = graph.aggregated_into(index).map(|i| graph.role(i).display()).collect();
+                if into.is_empty() {
+                    continue;
+                }
+                into.sort();
+                let powers: Vec<String> = role
+                    .rules
+                    .iter()
+                    .flat_map(|rule| {
+                        let mut granted: Vec<String> = SENSITIVE.iter().flat_map(|p| p.granted_by(rule)).collect();
+                        if rule.has_wildcard() {
+                            granted.push(format!("wildcard rule {}", rule.summary()));
+                        }
+                        granted
+                    })
+                    .collect();
+                if powers.is_empty() {
+                    continue;
+                }
+                cx.fail(
+                    inventory.object(object),
+                    FieldPath::root().join("metadata").join("labels"),
+                    format!("aggregated into {}: adds {} to everyone bound to them", into.join(", "), powers.join(", ")),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+use palisade_core::rbac::{Binding, SubjectKind};
+use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+
+use crate::helpers::rbac::{bound_role_text, judged_bindings};
+
+declare_check! {
+    /// ## What it checks
+    /// Bindings (other than the API server's own) whose subjects include the group
+    /// `system:authenticated` (every user and service account with any valid credential)
+    /// or `system:serviceaccounts` (every service account of the cluster).
+    ///
+    /// ## Why it matters
+    /// Everybody is nobody in particular: any compromised pod or leaked kubeconfig, of
+    /// any team, inherits these permissions. In managed clusters `system:authenticated`
+    /// can include every account of the cloud provider.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: ClusterRoleBinding
+    /// roleRef: {kind: ClusterRole, name: edit}
+    /// subjects:
+    /// - {kind: Group, name: "system:authenticated"}
+    /// ```
+    pub struct AuthenticatedGroupBinding {
+        id: "PAL-RBAC-014",
+        slug: "authenticated-group-binding",
+        title: "Role bound to every authenticated user or every service account",
+        severity: Medium,
+        target: Target::Inventory,
+        remediation: "Bind the role to the specific groups or service accounts that need it.",
+        references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
+        frameworks: [("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            for binding in judged_bindings(inventory.rbac()) {
+                cx.evaluated();
+                let object = inventory.object(binding.object);
+                for (index, subject) in &binding.subjects {
+                    let everyone = subject.kind == SubjectKind::Group
+                        && matches!(subject.name.as_str(), "system:authenticated" | "system:serviceaccounts");
+                    if everyone {
+                        cx.fail(object, Binding::subject_path(*index), format!("grants {} to {subject}, which holds every {}", bound_role_text(inventory, binding), if subject.name == "system:authenticated" { "authenticated user and service account" } else { "service account of the cluster" }));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+use palisade_core::rbac::{Binding, Grant, RbacGraph, Request, Scope, Subject, SubjectKind};
+use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+
+use crate::helpers::rbac::{
+    chain_text, first_rule_granting, judged_bindings, judged_subjects, scope_phrase, CSR_APPROVAL,
+    SIGNER_APPROVE,
+};
+
+/// Whether `subject` holds `approve` on some signer where the approval
+/// update holds (a group's members get the group's grants).
+fn can_approve_signers(inventory: &Inventory, subject: &Subject, namespace: Option<&str>) -> bool {
+    let graph = inventory.rbac();
+    let mut groups = subject.implicit_groups();
+    if subject.kind == SubjectKind::Group {
+        groups.push(subject.name.clone());
+    }
+    let scope = namespace.map_or(Scope::Cluster, Scope::Namespace);
+    SIGNER_APPROVE
+        .requests
+        .iter()
+        .any(|&(verb, group, resource)| {
+            graph
+                .grants(scope, |rule| {
+                    rule.grants_some_of(&Request::resource(verb, group, resource))
+                })
+                .iter()
+                .any(|g| RbacGraph::subject_covers(g.subject, subject, &groups))
+        })
+}
+
+declare_check! {
+    /// ## What it checks
+    /// Subjects that can both `update` `certificatesigningrequests/approval` and
+    /// `approve` on `signers` (both in `certificates.k8s.io`), the two permissions
+    /// Kubernetes requires to approve a CSR. The finding sits on the binding that grants
+    /// the approval update; the signer permission may come from another binding.
+    ///
+    /// ## Why it matters
+    /// Approving CSRs issues client certificates the API server trusts. With the
+    /// `kubernetes.io/kube-apiserver-client` signer, a subject can mint a certificate for
+    /// any user or group, `system:masters` included.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: ClusterRole
+    /// rules:
+    /// - apiGroups: ["certificates.k8s.io"]
+    ///   resources: ["certificatesigningrequests/approval"]
+    ///   verbs: ["update"]
+    /// - apiGroups: ["certificates.k8s.io"]
+    ///   resources: ["signers"]
+    ///   verbs: ["approve"]
+    /// ```
+    pub struct CsrApprovalAccess {
+        id: "PAL-RBAC-010",
+        slug: "csr-approval-access",
+        title: "Subject can approve certificate signing requests",
+        severity: High,
+        target: Target::Inventory,
+        remediation: "Leave CSR approval to the controller manager; if a custom approver is needed, limit `approve` to its own signer with `resourceNames`.",
+        references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/"],
+        frameworks: [("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            let graph = inventory.rbac();
+            for binding in judged_bindings(graph) {
+                cx.evaluated();
+                let Some((rule, _)) = first_rule_granting(graph, binding, &CSR_APPROVAL) else { continue };
+                let object = inventory.object(binding.object);
+                for (index, subject) in judged_subjects(binding) {
+                    if !can_approve_signers(inventory, subject, binding.namespace.as_deref()) {
+                        continue;
+                    }
+                    let grant = Grant { binding, subject_index: *index, subject, rule };
+                    cx.fail(object, Binding::subject_path(*index), format!("grants {subject} CSR approval (and it can approve signers) {} via {}", scope_phrase(binding.namespace.as_deref()), chain_text(inventory, &grant)));
+                }
+            }
+        }
+    }
+}

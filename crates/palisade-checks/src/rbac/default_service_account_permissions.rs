@@ -1,0 +1,48 @@
+use palisade_core::rbac::{Binding, SubjectKind};
+use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+
+use crate::helpers::rbac::{bound_role_text, judged_bindings};
+
+declare_check! {
+    /// ## What it checks
+    /// Bindings that name the `default` service account of a namespace (other than `kube-
+    /// system`) as a subject.
+    ///
+    /// ## Why it matters
+    /// Every pod that does not choose a service account runs as `default`, so whatever it
+    /// is granted, every such pod of the namespace gets, today and in future: permissions
+    /// meant for one application leak to all of them.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: RoleBinding
+    /// roleRef: {kind: Role, name: deployer}
+    /// subjects:
+    /// - {kind: ServiceAccount, name: default, namespace: shop}
+    /// ```
+    pub struct DefaultServiceAccountPermissions {
+        id: "PAL-RBAC-015",
+        slug: "default-service-account-permissions",
+        title: "Permissions granted to a default service account",
+        severity: Medium,
+        target: Target::Inventory,
+        remediation: "Create a dedicated service account for the workload that needs the permissions and bind the role to it; leave `default` without bindings.",
+        references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/service-accounts/"],
+        frameworks: [("cis-1.10", "5.1.5"), ("nsa-cisa-1.2", "RBAC")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            for binding in judged_bindings(inventory.rbac()) {
+                cx.evaluated();
+                let object = inventory.object(binding.object);
+                for (index, subject) in &binding.subjects {
+                    if subject.kind == SubjectKind::ServiceAccount && subject.name == "default" && !subject.is_control_plane() {
+                        cx.fail(object, Binding::subject_path(*index), format!("grants {} to {subject}, which every pod of the namespace without its own service account runs as", bound_role_text(inventory, binding)));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+
+use crate::helpers::rbac::{report_power, IMPERSONATE};
+
+declare_check! {
+    /// ## What it checks
+    /// Bindings that give a subject `impersonate` on users, groups, service accounts,
+    /// UIDs or user extras.
+    ///
+    /// ## Why it matters
+    /// Impersonation acts as another identity with all its permissions. Impersonating the
+    /// group `system:masters` is cluster-admin outright, and impersonating a service
+    /// account is as good as holding its token.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: ClusterRole
+    /// rules:
+    /// - apiGroups: [""]
+    ///   resources: ["users", "groups"]
+    ///   verbs: ["impersonate"]
+    /// ```
+    pub struct ImpersonateAccess {
+        id: "PAL-RBAC-008",
+        slug: "impersonate-access",
+        title: "Subject can impersonate users, groups or service accounts",
+        severity: Critical,
+        target: Target::Inventory,
+        remediation: "Remove impersonation rights, or limit them with `resourceNames` to the identities a proxy legitimately acts for.",
+        references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
+        frameworks: [("cis-1.10", "5.1.8"), ("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            report_power(inventory, cx, &IMPERSONATE);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+use palisade_core::rbac::{Binding, SubjectKind};
+use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+
+use crate::helpers::rbac::{bound_role_text, judged_bindings};
+
+declare_check! {
+    /// ## What it checks
+    /// Bindings (other than the API server's own) whose subjects include the user
+    /// `system:anonymous` or the group `system:unauthenticated`, whatever role they bind.
+    ///
+    /// ## Why it matters
+    /// Anyone who can reach the API server gets these permissions without credentials.
+    /// Clusters exposed to the internet are scanned for exactly this within hours.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: ClusterRoleBinding
+    /// roleRef: {kind: ClusterRole, name: view}
+    /// subjects:
+    /// - {kind: Group, name: "system:unauthenticated"}
+    /// ```
+    pub struct UnauthenticatedBinding {
+        id: "PAL-RBAC-013",
+        slug: "unauthenticated-binding",
+        title: "Role bound to anonymous or unauthenticated users",
+        severity: Critical,
+        target: Target::Inventory,
+        remediation: "Delete the binding; if something must be public, expose it through a dedicated service rather than the API server.",
+        references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests"],
+        frameworks: [("cis-1.10", "5.1.1"), ("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            for binding in judged_bindings(inventory.rbac()) {
+                cx.evaluated();
+                let object = inventory.object(binding.object);
+                for (index, subject) in &binding.subjects {
+                    let anonymous = match subject.kind {
+                        SubjectKind::User => subject.name == "system:anonymous",
+                        SubjectKind::Group => subject.name == "system:unauthenticated",
+                        SubjectKind::ServiceAccount => false,
+                    };
+                    if anonymous {
+                        cx.fail(object, Binding::subject_path(*index), format!("grants {} to {subject}: anyone who reaches the API server holds it", bound_role_text(inventory, binding)));
+                    }
+                }
+            }
+        }
+    }
+}

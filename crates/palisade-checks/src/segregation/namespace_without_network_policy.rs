@@ -1,0 +1,45 @@
+use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+
+use crate::helpers::namespaces::{considered, fail_namespace};
+
+declare_check! {
+    /// ## What it checks
+    /// Namespaces (declared by a Namespace object or holding workloads in the scan) that
+    /// no NetworkPolicy applies to. Objects without `metadata.namespace` are judged
+    /// together as the namespace they will be applied to.
+    ///
+    /// ## Why it matters
+    /// Without any NetworkPolicy every pod accepts connections from every other pod of
+    /// the cluster and can reach anything: one compromised pod can probe databases, admin
+    /// endpoints and cloud metadata services of every team.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Namespace
+    /// metadata:
+    ///   name: payments
+    /// # ...and no NetworkPolicy with namespace: payments
+    /// ```
+    pub struct NamespaceWithoutNetworkPolicy {
+        id: "PAL-NET-001",
+        slug: "namespace-without-network-policy",
+        title: "Namespace has no NetworkPolicy",
+        severity: Medium,
+        target: Target::Inventory,
+        remediation: "Add a default-deny NetworkPolicy for ingress and egress to the namespace, then allow the flows each application needs.",
+        references: &["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
+        frameworks: [("cis-1.10", "5.3.2"), ("nsa-cisa-1.2", "Network separation"), ("mitre-attack-containers", "T1046")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            for ns in considered(inventory) {
+                cx.evaluated();
+                if ns.network_policies.is_empty() {
+                    fail_namespace(inventory, cx, ns, format!("{} has no NetworkPolicy: its pods accept and open connections to and from anywhere", ns.display()));
+                }
+            }
+        }
+    }
+}

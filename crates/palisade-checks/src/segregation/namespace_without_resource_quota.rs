@@ -1,0 +1,44 @@
+use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+
+use crate::helpers::namespaces::{considered, fail_namespace};
+
+declare_check! {
+    /// ## What it checks
+    /// Namespaces (declared by a Namespace object or holding workloads in the scan) with
+    /// no ResourceQuota in the scan.
+    ///
+    /// ## Why it matters
+    /// A namespace without a quota lets one workload, or one compromised deployment
+    /// pipeline, consume the whole cluster's CPU, memory, storage and object counts,
+    /// starving every other team.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: ResourceQuota
+    /// metadata:
+    ///   name: default
+    ///   namespace: shop
+    /// ```
+    pub struct NamespaceWithoutResourceQuota {
+        id: "PAL-NET-010",
+        slug: "namespace-without-resource-quota",
+        title: "Namespace has no ResourceQuota",
+        severity: Low,
+        target: Target::Inventory,
+        remediation: "Add a ResourceQuota sized for the namespace's workloads.",
+        references: &["https://kubernetes.io/docs/concepts/policy/resource-quotas/"],
+        frameworks: [("nsa-cisa-1.2", "Resource policies")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            for ns in considered(inventory) {
+                cx.evaluated();
+                if ns.resource_quotas == 0 {
+                    fail_namespace(inventory, cx, ns, format!("{} has no ResourceQuota", ns.display()));
+                }
+            }
+        }
+    }
+}

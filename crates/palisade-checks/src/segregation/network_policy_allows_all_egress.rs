@@ -1,0 +1,60 @@
+use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+
+declare_check! {
+    /// ## What it checks
+    /// Egress rules of NetworkPolicies (that isolate egress) which let every destination
+    /// through: a rule without `to` (or with an empty list), a peer `namespaceSelector:
+    /// {}` without a narrowing podSelector (every pod of every namespace), or an ipBlock
+    /// of `0.0.0.0/0` or `::/0`.
+    ///
+    /// ## Why it matters
+    /// An allow-all rule cancels the isolation the policy was written for; the policy
+    /// looks like protection in review while permitting everything. Egress to any address
+    /// also reaches the cloud metadata service unless `except` removes it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   podSelector: {}
+    ///   egress:
+    ///   - to:
+    ///     - namespaceSelector: {}
+    /// ```
+    pub struct NetworkPolicyAllowsAllEgress {
+        id: "PAL-NET-006",
+        slug: "network-policy-allows-all-egress",
+        title: "NetworkPolicy allows egress to anywhere",
+        severity: Low,
+        target: Target::Inventory,
+        remediation: "List the namespaces, pods or address ranges that need to connect; keep an allow-all only with a reviewed exception.",
+        references: &["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
+        frameworks: [("nsa-cisa-1.2", "Network separation")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            for policy in inventory.network_policies() {
+                if !policy.isolates_egress {
+                    continue;
+                }
+                cx.evaluated();
+                let object = inventory.object(policy.object);
+                for rule in &policy.egress {
+                    match &rule.peers {
+                        None => cx.fail(object, rule.path.clone(), "allows egress to every destination (the rule has no `to`)"),
+                        Some(peers) => {
+                            for (path, peer) in peers {
+                                if peer.is_all_pods_everywhere() {
+                                    cx.fail(object, path.clone(), "allows egress to every pod of every namespace");
+                                } else if peer.is_any_address() {
+                                    cx.fail(object, path.join("ipBlock").join("cidr"), "allows egress to any address");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

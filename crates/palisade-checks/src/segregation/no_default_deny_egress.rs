@@ -1,0 +1,53 @@
+use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+
+use crate::helpers::namespaces::{considered, fail_namespace};
+
+declare_check! {
+    /// ## What it checks
+    /// Namespaces that have NetworkPolicies but none that isolates all their pods for
+    /// egress. A default deny selects every pod (`podSelector: {}`), lists Egress among
+    /// its `policyTypes` (when they are omitted, Egress counts only if the policy has
+    /// egress rules), and has no rule that allows every destination. Namespaces without
+    /// any NetworkPolicy are reported by PAL-NET-001 instead.
+    ///
+    /// ## Why it matters
+    /// Unrestricted egress is how a compromised pod downloads tools, reaches the cloud
+    /// metadata service and sends data out; a default deny makes every destination a
+    /// decision.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: default-deny-egress
+    /// spec:
+    ///   podSelector: {}
+    ///   policyTypes: ["Egress"]
+    /// ```
+    pub struct NoDefaultDenyEgress {
+        id: "PAL-NET-003",
+        slug: "no-default-deny-egress",
+        title: "Namespace has no default-deny egress NetworkPolicy",
+        severity: Low,
+        target: Target::Inventory,
+        remediation: "Add a NetworkPolicy with an empty podSelector and policyTypes [Egress] and no rules, then allow the needed flows per application.",
+        references: &["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
+        frameworks: [("nsa-cisa-1.2", "Network separation"), ("cis-1.10", "5.3.2")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            for ns in considered(inventory) {
+                if ns.network_policies.is_empty() {
+                    continue;
+                }
+                cx.evaluated();
+                let policies = inventory.network_policies();
+                if !ns.network_policies.iter().any(|&p| policies[p].denies_all_egress_by_default()) {
+                    fail_namespace(inventory, cx, ns, format!("{} has NetworkPolicies but none denies egress to all its pods by default", ns.display()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+use serde_json::{Map, Value};
+
+declare_check! {
+    /// ## What it checks
+    /// A heuristic: workloads that are privileged, share a host namespace (`hostNetwork`,
+    /// `hostPID`, `hostIPC`), or are exposed by a LoadBalancer Service of their namespace
+    /// (whose selector matches their pod labels), and that are not steered to dedicated
+    /// nodes: no `nodeSelector`, no required node affinity, no toleration of a scheduling
+    /// taint. DaemonSets are not judged (they run on every node by design). The scan
+    /// cannot see node pools, so this is a hint, not a verdict.
+    ///
+    /// ## Why it matters
+    /// A container escape or a compromised internet-facing pod lands on a node; if that
+    /// node also runs the payment service or the cluster's ingress controller, the blast
+    /// radius is everything co-scheduled there. Dedicated pools keep the risky and the
+    /// precious apart.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   template:
+    ///     spec:
+    ///       nodeSelector:
+    ///         pool: edge
+    ///       tolerations:
+    ///       - {key: dedicated, value: edge, effect: NoSchedule}
+    /// ```
+    pub struct SensitiveWorkloadWithoutNodeIsolation {
+        id: "PAL-NET-017",
+        slug: "sensitive-workload-without-node-isolation",
+        title: "Sensitive workload shares nodes with everything else",
+        severity: Low,
+        target: Target::Inventory,
+        remediation: "Run such workloads on a dedicated, tainted node pool (nodeSelector or required affinity plus a toleration).",
+        references: &["https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/", "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/"],
+        frameworks: [("nsa-cisa-1.2", "Network separation")],
+        pss: None,
+        status: Preview,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            let balancers: Vec<(Option<&str>, &Map<String, Value>)> = inventory
+                .of_kind("Service")
+                .filter(|s| s.value.pointer("/spec/type").and_then(Value::as_str) == Some("LoadBalancer"))
+                .filter_map(|s| Some((s.id.namespace.as_deref(), s.value.pointer("/spec/selector")?.as_object()?)))
+                .filter(|(_, selector)| !selector.is_empty())
+                .collect();
+            for workload in inventory.workloads() {
+                if workload.id.kind == "DaemonSet" {
+                    continue;
+                }
+                cx.evaluated();
+                let mut reasons = workload.host_access.clone();
+                let exposed = balancers.iter().any(|(ns, selector)| {
+                    *ns == workload.namespace() && selector.iter().all(|(k, v)| v.as_str().is_some_and(|v| workload.pod_labels.get(k).map(String::as_str) == Some(v)))
+                });
+                if exposed {
+                    reasons.push("exposed by a LoadBalancer Service".to_string());
+                }
+                if reasons.is_empty() || workload.placed_on_dedicated_nodes {
+                    continue;
+                }
+                cx.fail_workload(workload, workload.pod_spec_path.clone(), workload.pod_spec_pos, format!("pods ({}) may share nodes with any other workload: no nodeSelector, required node affinity or taint toleration (heuristic)", reasons.join(", ")));
+            }
+        }
+    }
+}

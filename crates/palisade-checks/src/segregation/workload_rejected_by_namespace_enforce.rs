@@ -1,0 +1,61 @@
+use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+
+use crate::helpers::namespaces::{enforce_level, pinned_version_note, EnforceLabel};
+
+declare_check! {
+    /// ## What it checks
+    /// Workloads in a namespace whose Namespace object enforces `baseline` or
+    /// `restricted`, judged with palisade's Pod Security checks at the scan's `--pss-
+    /// version`: every control of that level the workload fails is reported at the
+    /// offending field. A namespace pinning another `enforce-version` is judged at the
+    /// scan's version, and the message says so.
+    ///
+    /// ## Why it matters
+    /// Pod Security admission rejects such pods: a bare Pod fails to apply, and a
+    /// controller's pods are never created, so the rollout hangs with only an event to
+    /// say why. In a live cluster it means the workload predates the label and runs with
+    /// privileges the namespace forbids.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Namespace
+    /// metadata:
+    ///   labels:
+    ///     pod-security.kubernetes.io/enforce: baseline
+    /// ---
+    /// kind: Deployment     # in that namespace
+    /// spec:
+    ///   template:
+    ///     spec:
+    ///       hostNetwork: true
+    /// ```
+    pub struct WorkloadRejectedByNamespaceEnforce {
+        id: "PAL-NET-008",
+        slug: "workload-rejected-by-namespace-enforce",
+        title: "Workload violates its namespace's enforced Pod Security level",
+        severity: High,
+        target: Target::Inventory,
+        remediation: "Fix the workload to meet the namespace's level (the message names each control), or move it to a namespace meant for it.",
+        references: &["https://kubernetes.io/docs/concepts/security/pod-security-admission/", "https://kubernetes.io/docs/concepts/security/pod-security-standards/"],
+        frameworks: [("cis-1.10", "5.2.1"), ("nsa-cisa-1.2", "Pod security")],
+        pss: None,
+        status: Stable,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            let version = cx.settings().pss_version;
+            for ns in inventory.namespaces() {
+                let Some(object) = ns.object.map(|o| inventory.object(o)) else { continue };
+                let EnforceLabel::Level(Some(level)) = enforce_level(object) else { continue };
+                let pinned = pinned_version_note(object, version);
+                for &w in &ns.workloads {
+                    cx.evaluated();
+                    let workload = inventory.workload(w);
+                    for failure in workload.pss_failures.iter().filter(|f| f.counts_at(level)) {
+                        cx.fail_workload(workload, failure.path.clone(), failure.pos, format!("would be rejected by {}, which enforces {level}: {} ({}){pinned}", ns.display(), failure.message, failure.check.id));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! Everything one scan saw, kept for the checks that need several objects
+//! at once (RBAC, network segregation, namespace posture).
+//!
+//! Objects of the kinds those checks read are kept whole (Secrets with
+//! their values redacted on the way in). Workloads are far more numerous,
+//! so each is kept as the few facts the inventory checks read, with the
+//! Pod Security verdict worked out while the full object was at hand.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::check::CheckMeta;
+use crate::netpol::NetworkPolicy;
+use crate::path::FieldPath;
+use crate::podspec::PodSpecView;
+use crate::pss::PssLevel;
+use crate::rbac::RbacGraph;
+use crate::redact::redact;
+use crate::resource::{Resource, ResourceId};
+use crate::selector::{labels_of, Labels};
+use crate::span::Pos;
+
+/// Kinds kept whole for the inventory checks.
+pub const RETAINED_KINDS: [&str; 12] = [
+    "Namespace",
+    "NetworkPolicy",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "ServiceAccount",
+    "Secret",
+    "Service",
+    "Ingress",
+    "ResourceQuota",
+    "LimitRange",
+];
+
+/// Kinds whose pods actually run (a `PodTemplate` is only a template).
+pub const WORKLOAD_KINDS: [&str; 8] = [
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+];
+
+/// The annotations of an object that can carry palisade exceptions, kept
+/// so that findings of inventory checks honour them too.
+pub type ExceptionAnnotations = Option<Arc<Map<String, Value>>>;
+
+fn exception_annotations(resource: &Resource) -> ExceptionAnnotations {
+    let annotations = resource.annotations()?;
+    let kept: Map<String, Value> = annotations
+        .iter()
+        .filter(|(k, _)| k.starts_with("palisade.dev/"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (!kept.is_empty()).then(|| Arc::new(kept))
+}
+
+/// A Pod Security control a workload fails, found while it was scanned.
+#[derive(Debug, Clone)]
+pub struct PssFailure {
+    pub check: &'static CheckMeta,
+    pub path: FieldPath,
+    pub pos: Pos,
+    pub message: String,
+    /// Whether the failure counts against the baseline and the restricted
+    /// profile (a baseline control replaced by a restricted one counts at
+    /// baseline only).
+    pub counts_at: [bool; 2],
+}
+
+impl PssFailure {
+    pub fn counts_at(&self, level: PssLevel) -> bool {
+        match level {
+            PssLevel::Baseline => self.counts_at[0],
+            PssLevel::Restricted => self.counts_at[1],
+        }
+    }
+}
+
+/// What the inventory checks need to know of one workload.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub id: Arc<ResourceId>,
+    pub file: Arc<str>,
+    pub pos: Pos,
+    /// The labels of the pods it runs (the template's, for controllers).
+    pub pod_labels: Labels,
+    /// Where those labels are (or the pod metadata, or the object).
+    pub pod_labels_path: FieldPath,
+    pub pod_labels_pos: Pos,
+    pub pod_spec_path: FieldPath,
+    pub pod_spec_pos: Pos,
+    pub service_account: String,
+    /// Host access that makes the node worth isolating: `privileged
+    /// container "x"`, `hostNetwork`, ...
+    pub host_access: Vec<String>,
+    /// Whether the pods are steered to particular nodes: a nodeSelector,
+    /// required node affinity, or a toleration of a scheduling taint.
+    pub placed_on_dedicated_nodes: bool,
+    pub pss_failures: Vec<PssFailure>,
+    pub exceptions: ExceptionAnnotations,
+}
+
+impl Workload {
+    /// The facts of a pod-bearing resource; `pss_failures` come from the
+    /// Pod Security checks the engine ran on it.
+    pub fn from_pod_spec(pod: &PodSpecView<'_>, pss_failures: Vec<PssFailure>) -> Workload {
+        let resource = pod.resource;
+        let locate = |path: &FieldPath| resource.source.locate(path);
+        let labels_value = pod.metadata.and_then(|m| m.get("labels"));
+        let pod_labels_path = if labels_value.is_some() {
+            pod.metadata_path.join("labels")
+        } else {
+            pod.metadata_path.clone()
+        };
+        let service_account = ["serviceAccountName", "serviceAccount"]
+            .iter()
+            .find_map(|k| pod.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()))
+            .unwrap_or("default")
+            .to_string();
+        let mut host_access = Vec::new();
+        for key in ["hostNetwork", "hostPID", "hostIPC"] {
+            if pod.get(key).and_then(Value::as_bool) == Some(true) {
+                host_access.push(key.to_string());
+            }
+        }
+        for c in pod.containers() {
+            if c.effective.privileged.as_ref().is_some_and(|p| p.value) {
+                host_access.push(format!("privileged {}", c.describe()));
+            }
+        }
+        Workload {
+            id: Arc::clone(&resource.id),
+            file: Arc::clone(&resource.source.file),
+            pos: resource.source.pos,
+            pod_labels: labels_of(labels_value),
+            pod_labels_pos: locate(&pod_labels_path),
+            pod_labels_path,
+            pod_spec_pos: locate(&pod.spec_path),
+            pod_spec_path: pod.spec_path.clone(),
+            service_account,
+            host_access,
+            placed_on_dedicated_nodes: placed_on_dedicated_nodes(pod),
+            pss_failures,
+            exceptions: exception_annotations(resource),
+        }
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        self.id.namespace.as_deref()
+    }
+
+    /// Whether the workload satisfies the Pod Security profile `level`.
+    pub fn satisfies(&self, level: PssLevel) -> bool {
+        !self.pss_failures.iter().any(|f| f.counts_at(level))
+    }
+}
+
+fn placed_on_dedicated_nodes(pod: &PodSpecView<'_>) -> bool {
+    let non_empty = |v: Option<&Value>| v.and_then(Value::as_object).is_some_and(|m| !m.is_empty());
+    let required_affinity = pod
+        .get("affinity")
+        .and_then(|a| a.get("nodeAffinity"))
+        .and_then(|n| n.get("requiredDuringSchedulingIgnoredDuringExecution"))
+        .and_then(|r| r.get("nodeSelectorTerms"))
+        .and_then(Value::as_array)
+        .is_some_and(|terms| !terms.is_empty());
+    // Tolerating a scheduling taint means the pods are meant for tainted
+    // (dedicated) nodes; a toleration for everything (`operator: Exists`
+    // with no key) is the opposite of isolation.
+    let tolerates_dedicated = pod
+        .get("tolerations")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            let key = t.get("key").and_then(Value::as_str).unwrap_or("");
+            let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+            !key.is_empty()
+                && !key.starts_with("node.kubernetes.io/")
+                && matches!(effect, "NoSchedule" | "NoExecute" | "")
+        });
+    non_empty(pod.get("nodeSelector")) || required_affinity || tolerates_dedicated
+}
+
+/// A problem of the inventory as a whole (duplicates, invalid selectors,
+/// aggregation cycles), located at the object at fault.
+#[derive(Debug, Clone)]
+pub struct InventoryProblem {
+    pub file: Arc<str>,
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// A namespace as the inventory sees it: declared by a Namespace object,
+/// or only used by the objects in it.
+#[derive(Debug, Default)]
+pub struct NamespaceEntry {
+    /// `None` for objects that name no namespace: they land in whichever
+    /// namespace they are applied to, the same one for all of them.
+    pub name: Option<String>,
+    pub object: Option<usize>,
+    pub workloads: Vec<usize>,
+    pub network_policies: Vec<usize>,
+    pub resource_quotas: usize,
+    pub limit_ranges: usize,
+}
+
+impl NamespaceEntry {
+    /// How messages name the namespace.
+    pub fn display(&self) -> String {
+        match &self.name {
+            Some(name) => format!("namespace {name:?}"),
+            None => "the namespace the manifests are applied to (none set)".to_string(),
+        }
+    }
+}
+
+/// The scan's objects as a whole. Fill it with [`Inventory::add_object`] and
+/// [`Inventory::add_workload`] (in any order, from any thread, merging
+/// partial inventories with [`Inventory::merge`]), then call
+/// [`Inventory::finish`] once before the checks read it.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    objects: Vec<Resource>,
+    workloads: Vec<Workload>,
+    by_kind: HashMap<String, Vec<usize>>,
+    namespaces: BTreeMap<Option<String>, NamespaceEntry>,
+    network_policies: Vec<NetworkPolicy>,
+    rbac: RbacGraph,
+    problems: Vec<InventoryProblem>,
+}
+
+impl Inventory {
+    /// Keeps `resource` if it is of a kind the inventory checks read.
+    pub fn add_object(&mut self, resource: &Resource) {
+        if !RETAINED_KINDS.contains(&resource.kind()) {
+            return;
+        }
+        let mut kept = resource.clone();
+        if kept.kind() == "Secret" {
+            redact_secret(&mut kept.value);
+        }
+        self.objects.push(kept);
+    }
+
+    pub fn add_workload(&mut self, workload: Workload) {
+        self.workloads.push(workload);
+    }
+
+    pub fn merge(mut self, mut other: Inventory) -> Inventory {
+        self.objects.append(&mut other.objects);
+        self.workloads.append(&mut other.workloads);
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty() && self.workloads.is_empty()
+    }
+
+    /// Orders everything by source position (parallel collection arrives
+    /// in any order), drops and reports duplicates, and builds the indexes
+    /// and the RBAC graph.
+    pub fn finish(&mut self) {
+        self.objects
+            .sort_by(|a, b| (&*a.source.file, a.source.pos).cmp(&(&*b.source.file, b.source.pos)));
+        self.workloads
+            .sort_by(|a, b| (&*a.file, a.pos).cmp(&(&*b.file, b.pos)));
+        self.drop_duplicate_objects();
+        self.by_kind.clear();
+        for (i, object) in self.objects.iter().enumerate() {
+            self.by_kind
+                .entry(object.kind().to_string())
+                .or_default()
+                .push(i);
+        }
+        let policies: Vec<usize> = self.indexes_of_kind("NetworkPolicy").collect();
+        self.network_policies = policies
+            .into_iter()
+            .map(|i| NetworkPolicy::parse(i, &self.objects[i], &mut self.problems))
+            .collect();
+        self.build_namespaces();
+        self.rbac = RbacGraph::build(&self.objects, &self.by_kind, &mut self.problems);
+    }
+
+    /// The API server keeps one object per identity: a later duplicate
+    /// replaces the earlier one, as `kubectl apply` of both would.
+    fn drop_duplicate_objects(&mut self) {
+        let mut last: HashMap<Arc<ResourceId>, usize> = HashMap::new();
+        for (i, object) in self.objects.iter().enumerate() {
+            if let Some(previous) = last.insert(Arc::clone(&object.id), i) {
+                let earlier = &self.objects[previous];
+                self.problems.push(InventoryProblem {
+                    file: Arc::clone(&object.source.file),
+                    pos: object.source.pos,
+                    message: format!(
+                        "duplicate object {}: it replaces the one at {}:{}, which inventory checks ignore",
+                        object.id, earlier.source.file, earlier.source.pos.line
+                    ),
+                });
+            }
+        }
+        if last.len() == self.objects.len() {
+            return;
+        }
+        let keep: Vec<bool> = (0..self.objects.len())
+            .map(|i| last.get(&self.objects[i].id) == Some(&i))
+            .collect();
+        let mut index = 0;
+        self.objects.retain(|_| {
+            index += 1;
+            keep[index - 1]
+        });
+    }
+
+    fn build_namespaces(&mut self) {
+        self.namespaces.clear();
+        fn entry<'m>(
+            namespaces: &'m mut BTreeMap<Option<String>, NamespaceEntry>,
+            name: Option<&str>,
+        ) -> &'m mut NamespaceEntry {
+            let key = name.map(str::to_string);
+            namespaces
+                .entry(key.clone())
+                .or_insert_with(|| NamespaceEntry {
+                    name: key,
+                    ..NamespaceEntry::default()
+                })
+        }
+        let namespaces = &mut self.namespaces;
+        for i in self.by_kind.get("Namespace").into_iter().flatten() {
+            let name = self.objects[*i].id.name.clone();
+            entry(namespaces, Some(&name)).object = Some(*i);
+        }
+        for (i, w) in self.workloads.iter().enumerate() {
+            entry(namespaces, w.id.namespace.as_deref())
+                .workloads
+                .push(i);
+        }
+        for (i, p) in self.network_policies.iter().enumerate() {
+            let ns = self.objects[p.object].id.namespace.clone();
+            entry(namespaces, ns.as_deref()).network_policies.push(i);
+        }
+        for kind in ["ResourceQuota", "LimitRange"] {
+            for i in self.by_kind.get(kind).into_iter().flatten() {
+                let ns = self.objects[*i].id.namespace.clone();
+                let e = entry(namespaces, ns.as_deref());
+                if kind == "ResourceQuota" {
+                    e.resource_quotas += 1;
+                } else {
+                    e.limit_ranges += 1;
+                }
+            }
+        }
+    }
+
+    fn indexes_of_kind(&self, kind: &str) -> impl Iterator<Item = usize> + '_ {
+        self.by_kind.get(kind).into_iter().flatten().copied()
+    }
+
+    pub fn objects(&self) -> &[Resource] {
+        &self.objects
+    }
+
+    pub fn object(&self, index: usize) -> &Resource {
+        &self.objects[index]
+    }
+
+    /// The kept objects of one kind, in source order.
+    pub fn of_kind<'a>(&'a self, kind: &str) -> impl Iterator<Item = &'a Resource> + 'a {
+        self.by_kind
+            .get(kind)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.objects[i])
+    }
+
+    pub fn workloads(&self) -> &[Workload] {
+        &self.workloads
+    }
+
+    pub fn workload(&self, index: usize) -> &Workload {
+        &self.workloads[index]
+    }
+
+    /// Every namespace that is declared or has workloads or policies in it,
+    /// by name (the unnamed one first).
+    pub fn namespaces(&self) -> impl Iterator<Item = &NamespaceEntry> {
+        self.namespaces.values()
+    }
+
+    pub fn namespace(&self, name: Option<&str>) -> Option<&NamespaceEntry> {
+        self.namespaces.get(&name.map(str::to_string))
+    }
+
+    pub fn network_policies(&self) -> &[NetworkPolicy] {
+        &self.network_policies
+    }
+
+    pub fn rbac(&self) -> &RbacGraph {
+        &self.rbac
+    }
+
+    /// Problems found while building the inventory.
+    pub fn problems(&self) -> &[InventoryProblem] {
+        &self.problems
+    }
+}
+
+/// Replaces every Secret value with its redacted form, so that no value is
+/// held beyond the per-object checks that read it.
+fn redact_secret(value: &mut Value) {
+    for field in ["data", "stringData"] {
+        if let Some(map) = value.get_mut(field).and_then(Value::as_object_mut) {
+            for v in map.values_mut() {
+                if let Some(text) = v.as_str() {
+                    *v = Value::String(if text.is_empty() {
+                        String::new()
+                    } else {
+                        redact(text)
+                    });
+                }
+            }
+        }
+    }
+    if let Some(annotations) = value
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+        .and_then(Value::as_object_mut)
+    {
+        if let Some(v) = annotations.get_mut("kubectl.kubernetes.io/last-applied-configuration") {
+            let len = v.as_str().map_or(0, str::len);
+            *v = Value::String(format!("[REDACTED {len} chars]"));
+        }
+    }
+}
+
+/// The palisade exception annotations of a kept object.
+pub fn exceptions_of(resource: &Resource) -> ExceptionAnnotations {
+    exception_annotations(resource)
+}

@@ -1,0 +1,666 @@
+//! The questions users ask of the RBAC graph: who can do something, what a
+//! subject can do, and how a subject could climb to cluster-admin.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::graph::{Grant, RbacGraph, Scope};
+use super::matching::Request;
+use super::model::{PolicyRule, Subject, SubjectKind};
+use crate::inventory::Inventory;
+
+/// One link of a granting chain: a binding, a role, or the rule itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    pub kind: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Where it is written; `None` for a built-in role the scan did not
+    /// include.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// The field within it: `subjects[0]`, `rules[2]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The rule, in short form, on the step that holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.namespace {
+            Some(ns) => write!(f, "{} {}/{}", self.kind, ns, self.name)?,
+            None => write!(f, "{} {}", self.kind, self.name)?,
+        }
+        if let Some(path) = &self.path {
+            write!(f, " {path}")?;
+        }
+        if let Some(rule) = &self.rule {
+            write!(f, " [{rule}]")?;
+        }
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, " ({file}:{line})"),
+            _ => f.write_str(" (built in)"),
+        }
+    }
+}
+
+/// `binding → bound role → [aggregated role holding the rule]`, located.
+pub fn chain(inventory: &Inventory, grant: &Grant<'_>) -> Vec<Step> {
+    let graph = inventory.rbac();
+    let binding = grant.binding;
+    let object = inventory.object(binding.object);
+    let subject_path = super::model::Binding::subject_path(grant.subject_index);
+    let mut steps = vec![Step {
+        kind: object.kind().to_string(),
+        name: binding.name.clone(),
+        namespace: binding.namespace.clone(),
+        file: Some(object.source.file.to_string()),
+        line: Some(object.source.locate(&subject_path).line),
+        path: Some(subject_path.to_dotted()),
+        rule: None,
+    }];
+    let role_step = |index: usize, rule: Option<&PolicyRule>, rule_index: Option<usize>| {
+        let role = graph.role(index);
+        let rule_path = rule_index.map(|i| crate::path::FieldPath::root().join("rules").join(i));
+        let (file, line) = match role.object {
+            Some(o) => {
+                let r = inventory.object(o);
+                let pos = rule_path
+                    .as_ref()
+                    .map_or(r.source.pos, |p| r.source.locate(p));
+                (Some(r.source.file.to_string()), Some(pos.line))
+            }
+            None => (None, None),
+        };
+        Step {
+            kind: role.kind().to_string(),
+            name: role.name.clone(),
+            namespace: role.namespace.clone(),
+            file,
+            line,
+            path: rule_path.map(|p| p.to_dotted()),
+            rule: rule.map(PolicyRule::summary),
+        }
+    };
+    let rule = graph.rule(grant.rule);
+    match binding.role {
+        Some(bound) if bound == grant.rule.role => {
+            steps.push(role_step(bound, Some(rule), Some(grant.rule.index)));
+        }
+        Some(bound) => {
+            steps.push(role_step(bound, None, None));
+            steps.push(role_step(
+                grant.rule.role,
+                Some(rule),
+                Some(grant.rule.index),
+            ));
+        }
+        None => {}
+    }
+    steps
+}
+
+/// `cluster-wide` or `namespace NAME`.
+pub fn scope_text(namespace: Option<&str>) -> String {
+    match namespace {
+        Some(ns) => format!("namespace {ns}"),
+        None => "cluster-wide".to_string(),
+    }
+}
+
+/// One subject holding a power, and every chain that grants it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectEntry {
+    pub kind: &'static str,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Where the power holds: `cluster-wide` or `namespace NAME` (the
+    /// widest of the chains).
+    pub scope: String,
+    /// The first granting chain (cluster-wide ones first).
+    pub via: Vec<Step>,
+    /// Further chains granting the same power, if any.
+    #[serde(rename = "alsoVia", skip_serializing_if = "Vec::is_empty")]
+    pub also_via: Vec<Vec<Step>>,
+}
+
+/// Everyone who can do `request` in `scope`: the subjects as bindings
+/// name them (a group stands for all its members).
+pub fn who_can(inventory: &Inventory, request: &Request, scope: Scope<'_>) -> Vec<SubjectEntry> {
+    let mut grants = inventory.rbac().grants_of(request, scope, false);
+    grants.sort_by_key(|g| {
+        (
+            g.subject.clone(),
+            g.binding.namespace.is_some(),
+            g.binding.object,
+            g.rule,
+        )
+    });
+    let mut out: Vec<SubjectEntry> = Vec::new();
+    for grant in &grants {
+        let steps = chain(inventory, grant);
+        match out.last_mut() {
+            Some(last)
+                if last.kind == grant.subject.kind.as_str()
+                    && last.name == grant.subject.name
+                    && last.namespace == grant.subject.namespace =>
+            {
+                if last.via != steps && !last.also_via.contains(&steps) {
+                    last.also_via.push(steps);
+                }
+            }
+            _ => out.push(SubjectEntry {
+                kind: grant.subject.kind.as_str(),
+                name: grant.subject.name.clone(),
+                namespace: grant.subject.namespace.clone(),
+                scope: scope_text(grant.namespace()),
+                via: steps,
+                also_via: Vec::new(),
+            }),
+        }
+    }
+    out
+}
+
+/// One rule a subject holds, with where and why.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeldRule {
+    pub verbs: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub api_groups: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resource_names: Vec<String>,
+    #[serde(rename = "nonResourceURLs", skip_serializing_if = "Vec::is_empty")]
+    pub non_resource_urls: Vec<String>,
+    pub scope: String,
+    /// The subject or group the binding names.
+    pub granted_to: String,
+    pub via: Vec<Step>,
+}
+
+/// Everything `who` (member of `groups`, besides its implicit ones) can do.
+pub fn can(inventory: &Inventory, who: &Subject, groups: &[String]) -> Vec<HeldRule> {
+    let graph = inventory.rbac();
+    let mut all_groups = who.implicit_groups();
+    all_groups.extend(groups.iter().cloned());
+    let mut grants: Vec<Grant<'_>> = graph
+        .grants(Scope::Anywhere, |_| true)
+        .into_iter()
+        .filter(|g| RbacGraph::subject_covers(g.subject, who, &all_groups))
+        .collect();
+    grants.sort_by_key(|g| {
+        (
+            g.binding.namespace.is_some(),
+            g.binding.namespace.clone(),
+            g.binding.object,
+            g.rule,
+        )
+    });
+    grants
+        .iter()
+        .map(|g| {
+            let rule = graph.rule(g.rule);
+            HeldRule {
+                verbs: rule.verbs.clone(),
+                api_groups: rule.api_groups.clone(),
+                resources: rule.resources.clone(),
+                resource_names: rule.resource_names.clone(),
+                non_resource_urls: rule.non_resource_urls.clone(),
+                scope: scope_text(g.namespace()),
+                granted_to: g.subject.to_string(),
+                via: chain(inventory, g),
+            }
+        })
+        .collect()
+}
+
+/// Whether `who` holds every verb on every resource cluster-wide.
+pub fn is_superuser(graph: &RbacGraph, who: &Subject, groups: &[String]) -> bool {
+    graph.allows(
+        who,
+        groups,
+        &Request::resource("*", "*", "*"),
+        Scope::Cluster,
+    )
+}
+
+// ---------------------------------------------------------------- paths
+
+/// A node of the escalation graph.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Node {
+    Subject(Subject),
+    /// Holds cluster-admin-equivalent power.
+    Admin,
+    /// The tokens of every service account of a namespace (`None`: of
+    /// every namespace): reachable by creating pods there, or minting
+    /// tokens.
+    AccountsOf(Option<String>),
+    /// The service accounts whose pods run in a namespace (exec into them,
+    /// or change their controllers).
+    RunningIn(Option<String>),
+    /// Service accounts with a legacy token Secret in a namespace.
+    LegacyTokensIn(Option<String>),
+}
+
+#[derive(Debug, Clone)]
+struct Edge {
+    to: Node,
+    /// What the step does, in words.
+    action: String,
+    /// The grant that allows it, if any (membership edges have none).
+    grant: Option<(usize, usize, super::graph::RuleRef)>,
+}
+
+/// One step of an escalation path.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathStep {
+    /// The subject taking the step.
+    pub from: String,
+    pub action: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<Step>,
+}
+
+/// How one subject can reach cluster-admin-equivalent power.
+#[derive(Debug, Clone, Serialize)]
+pub struct EscalationPath {
+    pub kind: &'static str,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    pub steps: Vec<PathStep>,
+}
+
+/// Powers that lead somewhere, tested against each rule.
+struct Lever {
+    requests: Vec<Request>,
+    /// Every request must be granted (by rules of the same subject and
+    /// scope) for the lever to work.
+    all: bool,
+    action: &'static str,
+    target: fn(Option<&str>) -> Node,
+}
+
+fn levers() -> Vec<Lever> {
+    let r = Request::resource;
+    let rbac = "rbac.authorization.k8s.io";
+    vec![
+        Lever {
+            requests: vec![
+                r("bind", rbac, "clusterroles"),
+                r("create", rbac, "clusterrolebindings"),
+            ],
+            all: true,
+            action:
+                "bind cluster-admin to itself (bind on clusterroles, create clusterrolebindings)",
+            target: |ns| {
+                if ns.is_none() {
+                    Node::Admin
+                } else {
+                    Node::RunningIn(Some(String::new()))
+                }
+            },
+        },
+        Lever {
+            requests: vec![
+                r("escalate", rbac, "clusterroles"),
+                r("update", rbac, "clusterroles"),
+            ],
+            all: true,
+            action:
+                "add any permission to a ClusterRole it holds (escalate and update on clusterroles)",
+            target: |ns| {
+                if ns.is_none() {
+                    Node::Admin
+                } else {
+                    Node::RunningIn(Some(String::new()))
+                }
+            },
+        },
+        Lever {
+            requests: vec![r("impersonate", "", "groups")],
+            all: false,
+            action: "impersonate the group system:masters",
+            target: |ns| {
+                if ns.is_none() {
+                    Node::Admin
+                } else {
+                    Node::RunningIn(Some(String::new()))
+                }
+            },
+        },
+        Lever {
+            requests: vec![
+                r("create", "", "pods"),
+                r("create", "apps", "deployments"),
+                r("create", "apps", "daemonsets"),
+                r("create", "apps", "statefulsets"),
+                r("create", "apps", "replicasets"),
+                r("create", "batch", "jobs"),
+                r("create", "batch", "cronjobs"),
+                r("create", "", "replicationcontrollers"),
+            ],
+            all: false,
+            action: "create a pod that mounts the token of any service account",
+            target: |ns| Node::AccountsOf(ns.map(str::to_string)),
+        },
+        Lever {
+            requests: vec![r("create", "", "serviceaccounts/token")],
+            all: false,
+            action: "mint a token for any service account",
+            target: |ns| Node::AccountsOf(ns.map(str::to_string)),
+        },
+        Lever {
+            requests: vec![r("impersonate", "", "serviceaccounts")],
+            all: false,
+            action: "impersonate any service account",
+            target: |ns| Node::AccountsOf(ns.map(str::to_string)),
+        },
+        Lever {
+            requests: vec![r("create", "", "pods/exec"), r("get", "", "pods/exec")],
+            all: false,
+            action: "exec into running pods and read their service account tokens",
+            target: |ns| Node::RunningIn(ns.map(str::to_string)),
+        },
+        Lever {
+            requests: vec![
+                r("patch", "apps", "deployments"),
+                r("update", "apps", "deployments"),
+                r("patch", "apps", "daemonsets"),
+                r("patch", "apps", "statefulsets"),
+            ],
+            all: false,
+            action: "change the pod template of running controllers",
+            target: |ns| Node::RunningIn(ns.map(str::to_string)),
+        },
+        Lever {
+            requests: vec![r("get", "", "nodes/proxy"), r("create", "", "nodes/proxy")],
+            all: false,
+            action: "run commands in any pod through the kubelet API (nodes/proxy)",
+            target: |_| Node::RunningIn(None),
+        },
+        Lever {
+            requests: vec![r("get", "", "secrets"), r("list", "", "secrets")],
+            all: false,
+            action: "read legacy service account token Secrets",
+            target: |ns| Node::LegacyTokensIn(ns.map(str::to_string)),
+        },
+    ]
+}
+
+fn subject_entry(s: &Subject) -> (&'static str, String, Option<String>) {
+    (s.kind.as_str(), s.name.clone(), s.namespace.clone())
+}
+
+/// Every path by which a subject named in the inventory (not a control
+/// plane one, and not already all-powerful) can gain cluster-admin-
+/// equivalent power, shortest first per subject.
+pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
+    let graph = inventory.rbac();
+    let mut edges: HashMap<Node, Vec<Edge>> = HashMap::new();
+    let mut subjects: BTreeMap<Subject, ()> = BTreeMap::new();
+    let add = |edges: &mut HashMap<Node, Vec<Edge>>, from: Node, edge: Edge| {
+        edges.entry(from).or_default().push(edge);
+    };
+
+    // Direct grants: admin power, and the levers.
+    let levers = levers();
+    for (binding_index, binding) in graph.bindings().iter().enumerate() {
+        for (_, s) in &binding.subjects {
+            subjects.insert(s.clone(), ());
+        }
+        let Some(role) = binding.role else { continue };
+        let rules = graph.effective_rules(role);
+        let holds = |req: &Request| rules.iter().copied().find(|&r| graph.rule(r).grants(req));
+        let ns = binding.namespace.as_deref();
+        let mut targets: Vec<(Node, String, super::graph::RuleRef)> = Vec::new();
+        if binding.is_cluster_binding() {
+            if let Some(r) = holds(&Request::resource("*", "*", "*")) {
+                targets.push((
+                    Node::Admin,
+                    "holds every permission cluster-wide".to_string(),
+                    r,
+                ));
+            }
+        }
+        for lever in &levers {
+            let cluster_only = lever.requests.iter().any(|r| matches!(r, Request::Resource { resource, .. } if super::model::is_cluster_scoped(resource)));
+            if cluster_only && !binding.is_cluster_binding() {
+                continue;
+            }
+            let found: Vec<_> = lever.requests.iter().map(holds).collect();
+            let hit = if lever.all {
+                found
+                    .iter()
+                    .all(Option::is_some)
+                    .then(|| found[0])
+                    .flatten()
+            } else {
+                found.iter().flatten().next().copied()
+            };
+            let Some(rule) = hit else { continue };
+            let target = (lever.target)(ns);
+            // Namespaced bind/escalate/impersonate-groups levers do not
+            // reach cluster power on their own.
+            if target == Node::RunningIn(Some(String::new())) {
+                continue;
+            }
+            targets.push((target, lever.action.to_string(), rule));
+        }
+        for (target, action, rule) in targets {
+            for (i, s) in &binding.subjects {
+                add(
+                    &mut edges,
+                    Node::Subject(s.clone()),
+                    Edge {
+                        to: target.clone(),
+                        action: action.clone(),
+                        grant: Some((binding_index, *i, rule)),
+                    },
+                );
+            }
+        }
+    }
+    // Membership: a user or service account has the powers of its groups.
+    let members: Vec<Subject> = subjects
+        .keys()
+        .filter(|s| s.kind != SubjectKind::Group)
+        .cloned()
+        .collect();
+    let mut accounts: BTreeMap<Subject, ()> = BTreeMap::new();
+    for sa in inventory.of_kind("ServiceAccount") {
+        if let Some(ns) = &sa.id.namespace {
+            accounts.insert(Subject::service_account(ns, &sa.id.name), ());
+        }
+    }
+    for s in members
+        .iter()
+        .filter(|s| s.kind == SubjectKind::ServiceAccount)
+    {
+        accounts.insert(s.clone(), ());
+    }
+    for s in members.iter().chain(accounts.keys()) {
+        for group in s.implicit_groups() {
+            add(
+                &mut edges,
+                Node::Subject(s.clone()),
+                Edge {
+                    to: Node::Subject(Subject::group(&group)),
+                    action: format!("is a member of group {group}"),
+                    grant: None,
+                },
+            );
+        }
+    }
+    // What the pools of tokens contain.
+    for sa in accounts.keys() {
+        let ns = sa.namespace.clone();
+        for pool in [Node::AccountsOf(ns.clone()), Node::AccountsOf(None)] {
+            add(
+                &mut edges,
+                pool,
+                Edge {
+                    to: Node::Subject(sa.clone()),
+                    action: format!("obtain the token of {sa}"),
+                    grant: None,
+                },
+            );
+        }
+    }
+    for w in inventory.workloads() {
+        let Some(ns) = w.namespace() else { continue };
+        let sa = Subject::service_account(ns, &w.service_account);
+        for pool in [Node::RunningIn(Some(ns.to_string())), Node::RunningIn(None)] {
+            add(
+                &mut edges,
+                pool,
+                Edge {
+                    to: Node::Subject(sa.clone()),
+                    action: format!("obtain the token of {sa}, used by {}", w.id),
+                    grant: None,
+                },
+            );
+        }
+    }
+    for secret in inventory.of_kind("Secret") {
+        let is_token = secret.value.get("type").and_then(Value::as_str)
+            == Some("kubernetes.io/service-account-token");
+        let (Some(ns), Some(name)) = (
+            secret.id.namespace.as_deref(),
+            secret.annotation("kubernetes.io/service-account.name"),
+        ) else {
+            continue;
+        };
+        if !is_token {
+            continue;
+        }
+        let sa = Subject::service_account(ns, name);
+        for pool in [
+            Node::LegacyTokensIn(Some(ns.to_string())),
+            Node::LegacyTokensIn(None),
+        ] {
+            add(
+                &mut edges,
+                pool,
+                Edge {
+                    to: Node::Subject(sa.clone()),
+                    action: format!("read the token of {sa} from Secret {ns}/{}", secret.id.name),
+                    grant: None,
+                },
+            );
+        }
+    }
+    add(
+        &mut edges,
+        Node::Subject(Subject::group("system:masters")),
+        Edge {
+            to: Node::Admin,
+            action: "is all-powerful (system:masters)".to_string(),
+            grant: None,
+        },
+    );
+
+    // Shortest distance to Admin from every node: BFS on reversed edges.
+    let mut reverse: HashMap<&Node, Vec<(&Node, usize)>> = HashMap::new();
+    for (from, list) in &edges {
+        for (i, e) in list.iter().enumerate() {
+            reverse.entry(&e.to).or_default().push((from, i));
+        }
+    }
+    let admin = Node::Admin;
+    let mut next: HashMap<&Node, usize> = HashMap::new();
+    let mut dist: HashMap<&Node, usize> = HashMap::new();
+    dist.insert(&admin, 0);
+    let mut queue = VecDeque::from([&admin]);
+    while let Some(node) = queue.pop_front() {
+        let d = dist[node];
+        for &(from, edge) in reverse.get(node).into_iter().flatten() {
+            if !dist.contains_key(from) {
+                dist.insert(from, d + 1);
+                next.insert(from, edge);
+                queue.push_back(from);
+            }
+        }
+    }
+
+    let mut out = Vec::new();
+    for s in subjects.keys().chain(accounts.keys()) {
+        if s.is_control_plane()
+            || out.iter().any(|p: &EscalationPath| {
+                (p.kind, &p.name, &p.namespace) == (s.kind.as_str(), &s.name, &s.namespace)
+            })
+        {
+            continue;
+        }
+        let start = Node::Subject(s.clone());
+        let Some(&d) = dist.get(&start) else { continue };
+        // Holding admin power directly is what cluster-admin bindings
+        // report; a path is about gaining it.
+        let direct = edges.get(&start).is_some_and(|l| {
+            l.iter()
+                .any(|e| e.to == Node::Admin && e.action.starts_with("holds"))
+        });
+        if d == 0 || direct {
+            continue;
+        }
+        let mut steps = Vec::new();
+        let mut node = &start;
+        let mut actor = s.to_string();
+        while *node != Node::Admin {
+            let edge = &edges[node][next[node]];
+            let via = edge.grant.and_then(|(binding_index, subject_index, rule)| {
+                let binding = &graph.bindings()[binding_index];
+                let (_, subject) = binding.subjects.iter().find(|(i, _)| *i == subject_index)?;
+                Some(chain(
+                    inventory,
+                    &Grant {
+                        binding,
+                        subject_index,
+                        subject,
+                        rule,
+                    },
+                ))
+            });
+            steps.push(PathStep {
+                from: actor.clone(),
+                action: edge.action.clone(),
+                via: via.unwrap_or_default(),
+            });
+            if let Node::Subject(next_subject) = &edge.to {
+                if !edge.action.starts_with("is a member") {
+                    actor = next_subject.to_string();
+                }
+            }
+            node = &edge.to;
+        }
+        let (kind, name, namespace) = subject_entry(s);
+        out.push(EscalationPath {
+            kind,
+            name,
+            namespace,
+            steps,
+        });
+    }
+    out.sort_by(|a, b| {
+        (a.steps.len(), a.kind, &a.namespace, &a.name).cmp(&(
+            b.steps.len(),
+            b.kind,
+            &b.namespace,
+            &b.name,
+        ))
+    });
+    out
+}
