@@ -51,6 +51,8 @@ pub struct Engine {
     /// workload when an inventory check needs its verdict, with whether
     /// each counts at baseline and at restricted.
     pss_checks: Vec<(&'static dyn Check, [bool; 2])>,
+    /// Keep the inventory even without inventory checks (for queries).
+    collect_inventory: bool,
     settings: Settings,
     /// Every check an exception may name: (ID, slug).
     known: Vec<(&'static str, &'static str)>,
@@ -78,6 +80,7 @@ impl Engine {
             object_checks,
             inventory_checks,
             pss_checks: Vec::new(),
+            collect_inventory: false,
             settings,
             known,
         }
@@ -112,9 +115,17 @@ impl Engine {
         self
     }
 
-    /// Whether any selected check reads the whole inventory.
+    /// Keeps the whole inventory for the caller, whatever the checks.
+    #[must_use]
+    pub fn collecting_inventory(mut self) -> Engine {
+        self.collect_inventory = true;
+        self
+    }
+
+    /// Whether the inventory is kept: an inventory check is selected, or
+    /// the caller asked for it.
     pub fn needs_inventory(&self) -> bool {
-        !self.inventory_checks.is_empty()
+        self.collect_inventory || !self.inventory_checks.is_empty()
     }
 
     /// The canonical ID of a check named by ID (any case) or slug.
@@ -302,8 +313,9 @@ impl Engine {
     /// Runs the inventory checks over everything collected in `out`:
     /// problems of the inventory become located warnings, failures become
     /// findings (exceptions on the object at fault apply).
+    /// The finished inventory stays in `out.inventory` for the caller.
     pub fn evaluate_inventory(&self, out: &mut Outcome) {
-        if self.inventory_checks.is_empty() {
+        if !self.needs_inventory() {
             return;
         }
         let mut inventory = std::mem::take(&mut out.inventory);
@@ -363,6 +375,7 @@ impl Engine {
             }
         }
         self.report_unused_inventory_exceptions(&inventory, &used, out);
+        out.inventory = inventory;
     }
 
     /// Exceptions name checks by ID or slug; compare by canonical ID.

@@ -21,6 +21,70 @@ pub enum Command {
         #[command(subcommand)]
         command: ChecksCommand,
     },
+    /// Questions about RBAC across the scanned manifests: who can do
+    /// what, what a subject can do, and paths to cluster-admin.
+    Rbac {
+        #[command(subcommand)]
+        command: RbacCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RbacCommand {
+    /// Every subject that can VERB RESOURCE, and the binding → role → rule
+    /// chain that grants it.
+    WhoCan {
+        /// A verb (`get`, `create`, `impersonate`, `*`, ...).
+        verb: String,
+        /// `pods`, `pods/exec`, `deployments.apps`, `widgets.example.com`,
+        /// a short name (`deploy`), `*`, or a non-resource URL (`/metrics`).
+        resource: String,
+        /// Only grants that hold in this namespace (ClusterRoleBindings and
+        /// this namespace's RoleBindings); default: any namespace.
+        #[arg(short, long, value_name = "NAMESPACE")]
+        namespace: Option<String>,
+        /// Only grants that hold cluster-wide (ClusterRoleBindings).
+        #[arg(long, conflicts_with = "namespace")]
+        cluster_wide: bool,
+        /// Ask about one object by name (rules limited by `resourceNames`
+        /// count only for their names).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        #[command(flatten)]
+        input: RbacInput,
+    },
+    /// Everything one subject can do: `User/alice`, `Group/dev`,
+    /// `ServiceAccount/NAMESPACE/NAME` (or `sa/NAMESPACE/NAME`, or
+    /// `system:serviceaccount:NAMESPACE:NAME`).
+    Can {
+        subject: String,
+        /// Groups the subject belongs to beyond the implicit ones (repeat).
+        #[arg(long = "group", value_name = "GROUP")]
+        groups: Vec<String>,
+        #[command(flatten)]
+        input: RbacInput,
+    },
+    /// Privilege-escalation paths from subjects to cluster-admin-equivalent
+    /// power. Exits with 1 when there is any.
+    Paths {
+        #[command(flatten)]
+        input: RbacInput,
+    },
+}
+
+/// What every RBAC query reads and how it prints.
+#[derive(Debug, Args)]
+pub struct RbacInput {
+    /// Files or directories with the RBAC objects (and workloads, service
+    /// accounts, Secrets for `paths`); `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Walk Kustomize directories as plain directories instead of rendering them.
+    #[arg(long)]
+    pub no_kustomize: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,9 +25,20 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Scan(args) => commands::scan::run(args),
         cli::Command::Checks { command } => commands::checks::run(command),
+        cli::Command::Rbac { command } => commands::rbac::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // A reader that stops early (`| head`) is not an error.
+        Err(error)
+            if error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::from(exit::CLEAN)
+        }
         Err(error) => {
             eprintln!("palisade: error: {error:#}");
             ExitCode::from(exit::ERROR)

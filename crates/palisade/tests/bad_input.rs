@@ -394,3 +394,79 @@ fn directives_after_a_document_end_marker_are_valid() {
     assert_eq!(code, 1, "{report}");
     assert!(report["errors"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn inventory_problems_are_located_warnings_and_the_scan_completes() {
+    let rbac = b"apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: a
+  labels: {agg: a}
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: {agg: b}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: b
+  labels: {agg: b}
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: {agg: a}
+  - matchExpressions: [{key: tier, operator: Sideways}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: odd, namespace: team-a}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Secret, name: x}
+subjects:
+- {kind: Robot, name: r2}
+- {kind: ServiceAccount, name: ci}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: broken, namespace: team-a}
+spec:
+  podSelector:
+    matchExpressions: [{key: app, operator: In, values: []}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: broken, namespace: team-a}
+spec:
+  podSelector: {}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: invalid, namespace: team-a}
+spec:
+  podSelector:
+    matchExpressions: [{key: app, operator: Exists, values: [x]}]
+";
+    let (code, report, _) = scan_with("inventory.yaml", rbac, &["--select", "PAL-WL-002,NET,RBAC"]);
+    assert_eq!(code, 1, "findings, not errors: {report}");
+    good_file_still_scanned(&report);
+    let warnings: Vec<(u64, String)> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["line"].as_u64().unwrap_or(0),
+                w["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let has = |line: u64, text: &str| warnings.iter().any(|(l, m)| *l == line && m.contains(text));
+    assert!(has(18, "unknown operator"), "{warnings:?}");
+    assert!(has(8, "aggregate each other"), "{warnings:?}");
+    assert!(has(23, "roleRef kind \"Secret\""), "{warnings:?}");
+    assert!(has(25, "subject kind \"Robot\""), "{warnings:?}");
+    assert!(
+        has(35, "duplicate object NetworkPolicy/team-a/broken"),
+        "{warnings:?}"
+    );
+    assert!(has(45, "invalid podSelector"), "{warnings:?}");
+    assert!(report["errors"].as_array().unwrap().is_empty());
+}

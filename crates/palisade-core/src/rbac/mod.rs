@@ -7,6 +7,7 @@ mod graph;
 mod matching;
 mod model;
 pub mod query;
+mod resources;
 
 pub use builtin::{is_builtin_role_name, AGGREGATE_LABELS};
 pub use graph::{Grant, RbacGraph, RuleRef, Scope};
@@ -15,3 +16,4 @@ pub use model::{
     is_catch_all_group, is_cluster_scoped, Binding, PolicyRule, Role, RoleRef, Subject,
     SubjectKind, BOOTSTRAP_LABEL,
 };
+pub use resources::{request_for, ResourceError};

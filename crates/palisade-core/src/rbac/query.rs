@@ -1,7 +1,7 @@
 //! The questions users ask of the RBAC graph: who can do something, what a
 //! subject can do, and how a subject could climb to cluster-admin.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -410,9 +410,9 @@ fn subject_entry(s: &Subject) -> (&'static str, String, Option<String>) {
 /// equivalent power, shortest first per subject.
 pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
     let graph = inventory.rbac();
-    let mut edges: HashMap<Node, Vec<Edge>> = HashMap::new();
+    let mut edges: BTreeMap<Node, Vec<Edge>> = BTreeMap::new();
     let mut subjects: BTreeMap<Subject, ()> = BTreeMap::new();
-    let add = |edges: &mut HashMap<Node, Vec<Edge>>, from: Node, edge: Edge| {
+    let add = |edges: &mut BTreeMap<Node, Vec<Edge>>, from: Node, edge: Edge| {
         edges.entry(from).or_default().push(edge);
     };
 
@@ -458,7 +458,11 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
             if target == Node::RunningIn(Some(String::new())) {
                 continue;
             }
-            targets.push((target, lever.action.to_string(), rule));
+            let action = match ns {
+                Some(ns) => format!("{} in namespace {ns}", lever.action),
+                None => format!("{} cluster-wide", lever.action),
+            };
+            targets.push((target, action, rule));
         }
         for (target, action, rule) in targets {
             for (i, s) in &binding.subjects {
@@ -574,15 +578,15 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
     );
 
     // Shortest distance to Admin from every node: BFS on reversed edges.
-    let mut reverse: HashMap<&Node, Vec<(&Node, usize)>> = HashMap::new();
+    let mut reverse: BTreeMap<&Node, Vec<(&Node, usize)>> = BTreeMap::new();
     for (from, list) in &edges {
         for (i, e) in list.iter().enumerate() {
             reverse.entry(&e.to).or_default().push((from, i));
         }
     }
     let admin = Node::Admin;
-    let mut next: HashMap<&Node, usize> = HashMap::new();
-    let mut dist: HashMap<&Node, usize> = HashMap::new();
+    let mut next: BTreeMap<&Node, usize> = BTreeMap::new();
+    let mut dist: BTreeMap<&Node, usize> = BTreeMap::new();
     dist.insert(&admin, 0);
     let mut queue = VecDeque::from([&admin]);
     while let Some(node) = queue.pop_front() {

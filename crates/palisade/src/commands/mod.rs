@@ -1,2 +1,3 @@
 pub mod checks;
+pub mod rbac;
 pub mod scan;
