@@ -177,7 +177,8 @@ pub struct InventoryFailure {
     pub resource: Arc<ResourceId>,
     pub file: Arc<str>,
     pub pos: Pos,
-    pub path: FieldPath,
+    /// The field at fault, dotted.
+    pub path: Arc<str>,
     pub message: String,
     /// The object's exception annotations, which apply to this finding.
     pub exceptions: ExceptionAnnotations,
@@ -215,18 +216,18 @@ impl<'a> InventoryContext<'a> {
             resource: Arc::clone(&object.id),
             file: Arc::clone(&object.source.file),
             pos: object.source.locate(&path),
-            path,
+            path: Arc::from(path.to_dotted()),
             message: message.into(),
             exceptions: exceptions_of(object),
         });
     }
 
-    /// Reports a failure of a workload at a position recorded when it was
-    /// read.
+    /// Reports a failure of a workload at a field (dotted) and position
+    /// recorded when it was read.
     pub fn fail_workload(
         &mut self,
         workload: &Workload,
-        path: FieldPath,
+        path: Arc<str>,
         pos: Pos,
         message: impl Into<String>,
     ) {

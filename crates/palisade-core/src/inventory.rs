@@ -68,9 +68,11 @@ fn exception_annotations(resource: &Resource) -> ExceptionAnnotations {
 #[derive(Debug, Clone)]
 pub struct PssFailure {
     pub check: &'static CheckMeta,
-    pub path: FieldPath,
+    /// Dotted, and shared between the many workloads failing at the same
+    /// field.
+    pub path: Arc<str>,
     pub pos: Pos,
-    pub message: String,
+    pub message: Box<str>,
     /// Whether the failure counts against the baseline and the restricted
     /// profile (a baseline control replaced by a restricted one counts at
     /// baseline only).
@@ -92,12 +94,14 @@ pub struct Workload {
     pub id: Arc<ResourceId>,
     pub file: Arc<str>,
     pub pos: Pos,
+    /// Where `metadata.namespace` is (or the object, without one).
+    pub namespace_pos: Pos,
     /// The labels of the pods it runs (the template's, for controllers).
     pub pod_labels: Labels,
     /// Where those labels are (or the pod metadata, or the object).
-    pub pod_labels_path: FieldPath,
+    pub pod_labels_path: Arc<str>,
     pub pod_labels_pos: Pos,
-    pub pod_spec_path: FieldPath,
+    pub pod_spec_path: Arc<str>,
     pub pod_spec_pos: Pos,
     pub service_account: String,
     /// Host access that makes the node worth isolating: `privileged
@@ -142,11 +146,12 @@ impl Workload {
             id: Arc::clone(&resource.id),
             file: Arc::clone(&resource.source.file),
             pos: resource.source.pos,
+            namespace_pos: locate(&FieldPath::root().join("metadata").join("namespace")),
             pod_labels: labels_of(labels_value),
             pod_labels_pos: locate(&pod_labels_path),
-            pod_labels_path,
+            pod_labels_path: shared_path(&pod_labels_path),
             pod_spec_pos: locate(&pod.spec_path),
-            pod_spec_path: pod.spec_path.clone(),
+            pod_spec_path: shared_path(&pod.spec_path),
             service_account,
             host_access,
             placed_on_dedicated_nodes: placed_on_dedicated_nodes(pod),
@@ -163,6 +168,24 @@ impl Workload {
     pub fn satisfies(&self, level: PssLevel) -> bool {
         !self.pss_failures.iter().any(|f| f.counts_at(level))
     }
+}
+
+/// The few template paths workloads have, shared rather than allocated
+/// once per workload.
+fn shared_path(path: &FieldPath) -> Arc<str> {
+    use std::sync::{LazyLock, Mutex};
+    static PATHS: LazyLock<Mutex<HashMap<String, Arc<str>>>> = LazyLock::new(Default::default);
+    let text = path.to_dotted();
+    let mut paths = PATHS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(shared) = paths.get(&text) {
+        return Arc::clone(shared);
+    }
+    let shared: Arc<str> = Arc::from(text.as_str());
+    // Only template paths come here: a handful of distinct values.
+    if paths.len() < 64 {
+        paths.insert(text, Arc::clone(&shared));
+    }
+    shared
 }
 
 fn placed_on_dedicated_nodes(pod: &PodSpecView<'_>) -> bool {
@@ -338,7 +361,25 @@ impl Inventory {
         }
         let namespaces = &mut self.namespaces;
         for i in self.by_kind.get("Namespace").into_iter().flatten() {
-            let name = self.objects[*i].id.name.clone();
+            let object = &self.objects[*i];
+            let name = object.id.name.clone();
+            // `<unnamed>` and `generate*` stand for no usable name.
+            if object
+                .metadata()
+                .and_then(|m| m.get("name"))
+                .and_then(|n| n.as_str())
+                .is_none_or(str::is_empty)
+            {
+                self.problems.push(InventoryProblem {
+                    file: Arc::clone(&object.source.file),
+                    pos: object.source.pos,
+                    message: format!(
+                        "{}: a Namespace needs metadata.name; namespace checks ignore it",
+                        object.id
+                    ),
+                });
+                continue;
+            }
             entry(namespaces, Some(&name)).object = Some(*i);
         }
         for (i, w) in self.workloads.iter().enumerate() {

@@ -131,8 +131,10 @@ impl NetworkPolicy {
         };
         let ingress = rules("ingress", "from");
         let egress = rules("egress", "to");
+        // An empty list is defaulted like a missing one.
         let types: Option<Vec<&str>> = get("policyTypes")
             .and_then(Value::as_array)
+            .filter(|t| !t.is_empty())
             .map(|t| t.iter().filter_map(Value::as_str).collect());
         // Without policyTypes the API server sets Ingress always, and
         // Egress only when the policy has egress rules.

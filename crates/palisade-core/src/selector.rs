@@ -116,6 +116,16 @@ impl Selector {
         Ok(Some(Selector { requirements }))
     }
 
+    /// Whether a requirement of the selector names label `key`.
+    pub fn mentions(&self, key: &str) -> bool {
+        self.requirements.iter().any(|r| match r {
+            Requirement::In(k, _)
+            | Requirement::NotIn(k, _)
+            | Requirement::Exists(k)
+            | Requirement::DoesNotExist(k) => k == key,
+        })
+    }
+
     /// Whether the selector selects every object.
     pub fn is_empty(&self) -> bool {
         self.requirements.is_empty()

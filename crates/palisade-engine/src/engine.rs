@@ -301,8 +301,8 @@ impl Engine {
                 out.push(PssFailure {
                     check: check.meta(),
                     pos: pod.resource.source.locate(&failure.path),
-                    path: failure.path,
-                    message: failure.message,
+                    path: intern_path(&failure.path),
+                    message: failure.message.into_boxed_str(),
                     counts_at,
                 });
             }
@@ -359,7 +359,7 @@ impl Engine {
                     message: failure.message,
                     resource: Arc::clone(&failure.resource),
                     file: failure.file,
-                    path: intern_path(&failure.path),
+                    path: failure.path,
                 };
                 match exception {
                     Some(ex) => {

@@ -190,11 +190,15 @@ pub fn classify(name: &str, value: &str) -> Option<Credential> {
 /// with a password. For free-form text such as annotations, where names
 /// say little and long random-looking values (CA bundles, hashes) abound.
 pub fn classify_format(value: &str) -> Option<Credential> {
-    if let Some(p) = PREFIXED.iter().find(|p| p.regex.is_match(value)) {
-        return Some(Credential {
-            kind: p.kind,
-            known_prefix: true,
-        });
+    for p in PREFIXED.iter() {
+        if let Some(m) = p.regex.find(value) {
+            // The prefix may be shown only when the value starts with it:
+            // otherwise the first characters are something else.
+            return Some(Credential {
+                kind: p.kind,
+                known_prefix: m.start() == 0,
+            });
+        }
     }
     let found = |kind| {
         Some(Credential {

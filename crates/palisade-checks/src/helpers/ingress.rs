@@ -22,7 +22,9 @@ pub fn rules(ingress: &Resource) -> Vec<(FieldPath, Option<&str>)> {
         .collect()
 }
 
-/// Every host of every `spec.tls` entry; `None` when there is no TLS.
+/// Every host of every `spec.tls` entry; `None` when there is no TLS. An
+/// entry without hosts serves its certificate for any host (the
+/// controller matches it by the names it holds), written here as `*`.
 pub fn hosts_of_tls(ingress: &Resource) -> Option<Vec<&str>> {
     let tls = ingress
         .value
@@ -31,9 +33,16 @@ pub fn hosts_of_tls(ingress: &Resource) -> Option<Vec<&str>> {
         .filter(|t| !t.is_empty())?;
     Some(
         tls.iter()
-            .filter_map(|entry| entry.get("hosts").and_then(Value::as_array))
-            .flatten()
-            .filter_map(Value::as_str)
+            .flat_map(|entry| {
+                match entry
+                    .get("hosts")
+                    .and_then(Value::as_array)
+                    .filter(|h| !h.is_empty())
+                {
+                    Some(hosts) => hosts.iter().filter_map(Value::as_str).collect(),
+                    None => vec!["*"],
+                }
+            })
             .collect(),
     )
 }
@@ -42,7 +51,8 @@ pub fn hosts_of_tls(ingress: &Resource) -> Option<Vec<&str>> {
 /// stands for exactly one leading label.
 pub fn tls_covers(tls: &[&str], host: &str) -> bool {
     tls.iter().any(|&t| {
-        t.eq_ignore_ascii_case(host)
+        t == "*"
+            || t.eq_ignore_ascii_case(host)
             || t.strip_prefix("*.").is_some_and(|suffix| {
                 host.split_once('.').is_some_and(|(label, rest)| {
                     !label.is_empty() && label != "*" && rest.eq_ignore_ascii_case(suffix)

@@ -30,7 +30,12 @@ pub fn fail_namespace(
         cx.fail(inventory.object(object), path, message);
     } else if let Some(&first) = ns.workloads.first() {
         let workload = inventory.workload(first);
-        cx.fail_workload(workload, FieldPath::root(), workload.pos, message);
+        cx.fail_workload(
+            workload,
+            std::sync::Arc::from("metadata.namespace"),
+            workload.namespace_pos,
+            message,
+        );
     }
 }
 

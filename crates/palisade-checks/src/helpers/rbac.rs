@@ -3,7 +3,7 @@
 
 use palisade_core::rbac::query::{chain, scope_text};
 use palisade_core::rbac::{
-    is_cluster_scoped, Binding, Grant, PolicyRule, RbacGraph, Request, RuleRef, Subject,
+    is_cluster_scoped, Binding, Grant, PolicyRule, RbacGraph, RuleRef, Subject,
 };
 use palisade_core::{Inventory, InventoryContext};
 
@@ -77,11 +77,18 @@ pub const TOKEN_CREATE: Power = Power {
 };
 
 pub const CSR_APPROVAL: Power = Power {
-    requests: &[(
-        "update",
-        "certificates.k8s.io",
-        "certificatesigningrequests/approval",
-    )],
+    requests: &[
+        (
+            "update",
+            "certificates.k8s.io",
+            "certificatesigningrequests/approval",
+        ),
+        (
+            "patch",
+            "certificates.k8s.io",
+            "certificatesigningrequests/approval",
+        ),
+    ],
 };
 
 pub const SIGNER_APPROVE: Power = Power {
@@ -135,12 +142,6 @@ pub const SENSITIVE: [&Power; 9] = [
 ];
 
 impl Power {
-    fn requests(&self) -> impl Iterator<Item = Request> + '_ {
-        self.requests
-            .iter()
-            .map(|&(v, g, r)| Request::resource(v, g, r))
-    }
-
     /// The requests of this power that `rule` grants (for some objects),
     /// as `verb resource` texts.
     pub fn granted_by(&self, rule: &PolicyRule) -> Vec<String> {
@@ -150,19 +151,26 @@ impl Power {
     /// [`Power::granted_by`] through a binding: a RoleBinding
     /// (`cluster_binding` false) cannot grant cluster-scoped resources.
     pub fn granted_by_binding(&self, rule: &PolicyRule, cluster_binding: bool) -> Vec<String> {
-        self.requests()
-            .filter(|req| match req {
-                Request::Resource { resource, .. } => {
-                    cluster_binding || !is_cluster_scoped(resource)
+        self.requests
+            .iter()
+            .filter(|(verb, _, resource)| cluster_binding || !is_cluster_scoped(verb, resource))
+            .filter(|(verb, group, resource)| rule.grants_resource(verb, group, resource, None))
+            .map(|(verb, _, resource)| format!("{verb} {resource}"))
+            .fold(Vec::new(), |mut texts, text| {
+                // `delete events` of the core and the events.k8s.io group.
+                if !texts.contains(&text) {
+                    texts.push(text);
                 }
-                Request::NonResource { .. } => cluster_binding,
+                texts
             })
-            .filter(|req| rule.grants_some_of(req))
-            .map(|req| match &req {
-                Request::Resource { verb, resource, .. } => format!("{verb} {resource}"),
-                Request::NonResource { verb, path } => format!("{verb} {path}"),
-            })
-            .collect()
+    }
+
+    /// Whether `rule` grants any request of this power (for some objects).
+    pub fn any_granted_by(&self, rule: &PolicyRule, cluster_binding: bool) -> bool {
+        self.requests.iter().any(|(verb, group, resource)| {
+            (cluster_binding || !is_cluster_scoped(verb, resource))
+                && rule.grants_resource(verb, group, resource, None)
+        })
     }
 }
 
@@ -207,10 +215,14 @@ pub fn first_rule_granting(
     power: &Power,
 ) -> Option<(RuleRef, Vec<String>)> {
     let role = binding.role?;
+    let cluster = binding.is_cluster_binding();
     graph.effective_rules(role).iter().find_map(|&r| {
         let rule = graph.rule(r);
-        let granted = power.granted_by_binding(rule, binding.is_cluster_binding());
-        (!granted.is_empty()).then_some((r, granted))
+        // The cheap test first: most rules grant nothing of the power.
+        if !power.any_granted_by(rule, cluster) {
+            return None;
+        }
+        Some((r, power.granted_by_binding(rule, cluster)))
     })
 }
 
@@ -264,6 +276,11 @@ pub fn bound_role_text(inventory: &Inventory, binding: &Binding) -> String {
                 }
                 None => format!("{} (built in)", role.display()),
             }
+        }
+        None if binding.role_ref.kind == "ClusterRole"
+            && palisade_core::rbac::is_builtin_role_name(&binding.role_ref.name) =>
+        {
+            format!("ClusterRole {} (built in)", binding.role_ref.name)
         }
         None => format!(
             "{} {} (not found)",

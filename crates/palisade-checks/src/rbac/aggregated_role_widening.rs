@@ -49,14 +49,28 @@ declare_check! {
                     continue;
                 }
                 cx.evaluated();
-                let mut into: Vec<String> = graph.aggregated_into(index).map(|i| graph.role(i).display()).collect();
-                if into.is_empty() {
+                let direct: Vec<usize> = graph.aggregated_into(index).collect();
+                if direct.is_empty() {
                     continue;
                 }
+                // `view` is itself aggregated into `edit`, and `edit` into
+                // `admin`: name every role that ends up with the rules.
+                let mut reached = direct.clone();
+                let mut next = 0;
+                while next < reached.len() {
+                    for further in graph.aggregated_into(reached[next]) {
+                        if further != index && !reached.contains(&further) {
+                            reached.push(further);
+                        }
+                    }
+                    next += 1;
+                }
+                let mut into: Vec<String> = reached.iter().map(|&i| graph.role(i).display()).collect();
                 into.sort();
-                let powers: Vec<String> = role
-                    .rules
+                let powers: Vec<String> = graph
+                    .effective_rules(index)
                     .iter()
+                    .map(|&r| graph.rule(r))
                     .flat_map(|rule| {
                         let mut granted: Vec<String> = SENSITIVE.iter().flat_map(|p| p.granted_by(rule)).collect();
                         if rule.has_wildcard() {
@@ -68,9 +82,16 @@ declare_check! {
                 if powers.is_empty() {
                     continue;
                 }
+                // Point at the label an aggregating selector picks up.
+                let label = role.labels.keys().find(|key| {
+                    direct.iter().any(|&i| {
+                        graph.role(i).aggregation.iter().flatten().any(|(_, s)| s.mentions(key))
+                    })
+                });
+                let labels = FieldPath::root().join("metadata").join("labels");
                 cx.fail(
                     inventory.object(object),
-                    FieldPath::root().join("metadata").join("labels"),
+                    label.map_or(labels.clone(), |key| labels.join(key.clone())),
                     format!("aggregated into {}: adds {} to everyone bound to them", into.join(", "), powers.join(", ")),
                 );
             }

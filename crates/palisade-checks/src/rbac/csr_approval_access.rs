@@ -6,26 +6,16 @@ use crate::helpers::rbac::{
     SIGNER_APPROVE,
 };
 
-/// Whether `subject` holds `approve` on some signer where the approval
-/// update holds (a group's members get the group's grants).
-fn can_approve_signers(inventory: &Inventory, subject: &Subject, namespace: Option<&str>) -> bool {
-    let graph = inventory.rbac();
+/// Whether `subject` holds `approve` on some signer through one of
+/// `approvers` (the grants of it; a group's members get the group's).
+fn can_approve_signers(approvers: &[Grant<'_>], subject: &Subject) -> bool {
     let mut groups = subject.implicit_groups();
     if subject.kind == SubjectKind::Group {
         groups.push(subject.name.clone());
     }
-    let scope = namespace.map_or(Scope::Cluster, Scope::Namespace);
-    SIGNER_APPROVE
-        .requests
+    approvers
         .iter()
-        .any(|&(verb, group, resource)| {
-            graph
-                .grants(scope, |rule| {
-                    rule.grants_some_of(&Request::resource(verb, group, resource))
-                })
-                .iter()
-                .any(|g| RbacGraph::subject_covers(g.subject, subject, &groups))
-        })
+        .any(|g| RbacGraph::subject_covers(g.subject, subject, &groups))
 }
 
 declare_check! {
@@ -66,12 +56,20 @@ declare_check! {
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
             let graph = inventory.rbac();
+            // Signers are cluster-scoped: only ClusterRoleBindings grant them.
+            let approvers: Vec<Grant<'_>> = SIGNER_APPROVE
+                .requests
+                .iter()
+                .flat_map(|&(verb, group, resource)| {
+                    graph.grants_of(&Request::resource(verb, group, resource), Scope::Cluster, true)
+                })
+                .collect();
             for binding in judged_bindings(graph) {
                 cx.evaluated();
                 let Some((rule, _)) = first_rule_granting(graph, binding, &CSR_APPROVAL) else { continue };
                 let object = inventory.object(binding.object);
                 for (index, subject) in judged_subjects(binding) {
-                    if !can_approve_signers(inventory, subject, binding.namespace.as_deref()) {
+                    if !can_approve_signers(&approvers, subject) {
                         continue;
                     }
                     let grant = Grant { binding, subject_index: *index, subject, rule };

@@ -40,7 +40,7 @@ declare_check! {
                     .map(|(k, _)| k.as_str())
                     .collect();
                 if let Some(first) = keys.first() {
-                    cx.fail(FieldPath::root().join(field).join(first.to_string()), format!("{} value(s) committed in `{field}` (keys: {})", keys.len(), keys.join(", ")));
+                    cx.fail(FieldPath::root().join(field).join(first.to_string()), format!("values committed in `{field}`: {} key(s) ({})", keys.len(), keys.join(", ")));
                 }
             }
         }

@@ -68,7 +68,7 @@ declare_check! {
             }
             let listed: Vec<(FieldPath, String)> = match object.value.pointer("/spec/loadBalancerSourceRanges").and_then(Value::as_array).filter(|r| !r.is_empty()) {
                 Some(ranges) => ranges.iter().enumerate().filter_map(|(i, r)| r.as_str().map(|r| (spec.join("loadBalancerSourceRanges").join(i), r.trim().to_string()))).collect(),
-                None => object.annotation(RANGES_ANNOTATION).map(|a| a.split(',').map(|r| (FieldPath::root().join("metadata").join("annotations").join(RANGES_ANNOTATION), r.trim().to_string())).collect()).unwrap_or_default(),
+                None => object.annotation(RANGES_ANNOTATION).map(|a| a.split(',').map(|r| (FieldPath::root().join("metadata").join("annotations").join(RANGES_ANNOTATION), r.trim().to_string())).filter(|(_, r)| !r.is_empty()).collect()).unwrap_or_default(),
             };
             if listed.is_empty() {
                 cx.fail(spec.join("type"), "type LoadBalancer without loadBalancerSourceRanges: reachable from any address");

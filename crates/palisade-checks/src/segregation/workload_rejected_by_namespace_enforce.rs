@@ -52,7 +52,7 @@ declare_check! {
                     cx.evaluated();
                     let workload = inventory.workload(w);
                     for failure in workload.pss_failures.iter().filter(|f| f.counts_at(level)) {
-                        cx.fail_workload(workload, failure.path.clone(), failure.pos, format!("would be rejected by {}, which enforces {level}: {} ({}){pinned}", ns.display(), failure.message, failure.check.id));
+                        cx.fail_workload(workload, failure.path.clone(), failure.pos, format!("{} rejected by {}, which enforces {level}: {} ({}){pinned}", if workload.id.kind == "Pod" { "would be" } else { "its pods would be" }, ns.display(), failure.message, failure.check.id));
                     }
                 }
             }

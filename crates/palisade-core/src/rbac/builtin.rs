@@ -35,9 +35,14 @@ fn role(
     name: &str,
     rules: Vec<PolicyRule>,
     aggregation: Option<Vec<(FieldPath, Selector)>>,
+    aggregated_into: &[&str],
 ) -> Role {
     let mut labels = Labels::new();
     labels.insert(BOOTSTRAP_LABEL.0.to_string(), BOOTSTRAP_LABEL.1.to_string());
+    // `view` is part of `edit`, and `edit` of `admin`, through these labels.
+    for label in aggregated_into {
+        labels.insert(label.to_string(), "true".to_string());
+    }
     Role {
         object: None,
         namespace: None,
@@ -59,26 +64,46 @@ pub const AGGREGATE_LABELS: [(&str, &str); 3] = [
 pub fn roles() -> Vec<Role> {
     let mut everything = PolicyRule::from_static(&["*"], &[], &[]);
     everything.non_resource_urls = vec!["*".to_string()];
+    let [(_, to_admin), (_, to_edit), (_, to_view)] = AGGREGATE_LABELS;
     vec![
         role(
             "cluster-admin",
             vec![PolicyRule::from_static(&["*"], &["*"], &["*"]), everything],
             None,
+            &[],
         ),
         role(
             "admin",
             rules(&[VIEW, VIEW_DRA, EDIT_EXTRA, EDIT_DRA, ADMIN_EXTRA]),
-            aggregating(AGGREGATE_LABELS[0].1),
+            aggregating(to_admin),
+            &[],
         ),
         role(
             "edit",
             rules(&[VIEW, VIEW_DRA, EDIT_EXTRA, EDIT_DRA]),
-            aggregating(AGGREGATE_LABELS[1].1),
+            aggregating(to_edit),
+            &[to_admin],
         ),
         role(
             "view",
             rules(&[VIEW, VIEW_DRA]),
-            aggregating(AGGREGATE_LABELS[2].1),
+            aggregating(to_view),
+            &[to_edit],
+        ),
+        // The one `system:` role commonly bound to people (for `kubectl
+        // logs`/`exec` through the kubelet): full kubelet API access.
+        role(
+            "system:kubelet-api-admin",
+            vec![
+                PolicyRule::from_static(&["get", "list", "watch", "proxy"], &[""], &["nodes"]),
+                PolicyRule::from_static(
+                    &["*"],
+                    &[""],
+                    &["nodes/log", "nodes/metrics", "nodes/proxy", "nodes/stats"],
+                ),
+            ],
+            None,
+            &[],
         ),
     ]
 }

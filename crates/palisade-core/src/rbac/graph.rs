@@ -401,7 +401,9 @@ impl RbacGraph {
     ) -> Vec<Grant<'g>> {
         // A cluster-scoped resource is granted by ClusterRoleBindings only.
         let scope = match request {
-            Request::Resource { resource, .. } if super::model::is_cluster_scoped(resource) => {
+            Request::Resource { verb, resource, .. }
+                if super::model::is_cluster_scoped(verb, resource) =>
+            {
                 Scope::Cluster
             }
             _ => scope,

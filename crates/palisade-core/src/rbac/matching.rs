@@ -69,24 +69,16 @@ impl PolicyRule {
     /// [`PolicyRule::grants_some_of`] to ask whether a rule grants the power
     /// over at least some objects.
     pub fn grants(&self, request: &Request) -> bool {
-        if !contains_or_star(&self.verbs, request.verb()) {
-            return false;
-        }
         match request {
             Request::Resource {
+                verb,
                 group,
                 resource,
                 name,
-                ..
-            } => {
-                contains_or_star(&self.api_groups, group)
-                    && resource_matches(self, resource)
-                    && (self.resource_names.is_empty()
-                        || name
-                            .as_ref()
-                            .is_some_and(|n| self.resource_names.contains(n)))
+            } => self.grants_resource(verb, group, resource, Some(name.as_deref())),
+            Request::NonResource { verb, path } => {
+                contains_or_star(&self.verbs, verb) && url_matches(self, path)
             }
-            Request::NonResource { path, .. } => url_matches(self, path),
         }
     }
 
@@ -96,21 +88,35 @@ impl PolicyRule {
     pub fn grants_some_of(&self, request: &Request) -> bool {
         match request {
             Request::Resource {
-                name: None,
                 verb,
                 group,
                 resource,
-            } if !self.resource_names.is_empty() => {
-                let named = Request::Resource {
-                    verb: verb.clone(),
-                    group: group.clone(),
-                    resource: resource.clone(),
-                    name: Some(self.resource_names[0].clone()),
-                };
-                self.grants(&named)
-            }
+                name: None,
+            } => self.grants_resource(verb, group, resource, None),
             _ => self.grants(request),
         }
+    }
+
+    /// [`PolicyRule::grants`] on borrowed parts, without building a
+    /// request. `name: Some(None)` asks about any object (a rule limited by
+    /// `resourceNames` does not grant that); `name: None` asks about some
+    /// object (it does).
+    pub fn grants_resource(
+        &self,
+        verb: &str,
+        group: &str,
+        resource: &str,
+        name: Option<Option<&str>>,
+    ) -> bool {
+        contains_or_star(&self.verbs, verb)
+            && contains_or_star(&self.api_groups, group)
+            && resource_matches(self, resource)
+            && match name {
+                None => true,
+                Some(_) if self.resource_names.is_empty() => true,
+                Some(Some(n)) => self.resource_names.iter().any(|r| r == n),
+                Some(None) => false,
+            }
     }
 }
 

@@ -125,11 +125,16 @@ impl Subject {
     }
 }
 
-/// Resources the authorizer always checks without a namespace, so that a
-/// RoleBinding cannot grant them (`namespaces` is not one: a RoleBinding
-/// grants access to its own namespace object).
-pub fn is_cluster_scoped(resource: &str) -> bool {
+/// Whether the authorizer checks `verb` on `resource` without a
+/// namespace, so that a RoleBinding cannot grant it. `namespaces` is not
+/// one (a RoleBinding grants access to its own namespace object), nor
+/// `bind` on ClusterRoles, which is checked in the namespace of the
+/// RoleBinding being created.
+pub fn is_cluster_scoped(verb: &str, resource: &str) -> bool {
     let base = resource.split('/').next().unwrap_or(resource);
+    if verb == "bind" && base == "clusterroles" {
+        return false;
+    }
     matches!(
         base,
         "nodes"
@@ -162,7 +167,8 @@ pub fn is_catch_all_group(name: &str) -> bool {
 
 impl fmt::Display for Subject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.namespace {
+        match self.namespace.as_deref() {
+            Some("") => write!(f, "{} {} (namespace unset)", self.kind.as_str(), self.name),
             Some(ns) => write!(f, "{} {}/{}", self.kind.as_str(), ns, self.name),
             None => write!(f, "{} {}", self.kind.as_str(), self.name),
         }
@@ -304,7 +310,8 @@ impl Role {
 
     /// `ClusterRole view` or `Role team/reader`.
     pub fn display(&self) -> String {
-        match &self.namespace {
+        match self.namespace.as_deref() {
+            Some("") => format!("Role {}", self.name),
             Some(ns) => format!("Role {ns}/{}", self.name),
             None => format!("ClusterRole {}", self.name),
         }
@@ -332,7 +339,8 @@ impl Binding {
     }
 
     pub fn display(&self) -> String {
-        match &self.namespace {
+        match self.namespace.as_deref() {
+            Some("") => format!("RoleBinding {}", self.name),
             Some(ns) => format!("RoleBinding {ns}/{}", self.name),
             None => format!("ClusterRoleBinding {}", self.name),
         }
@@ -369,8 +377,11 @@ pub fn parse_subjects(
             Some("Group") => Subject::group(name),
             Some("ServiceAccount") => {
                 // The authorizer reads a RoleBinding's service account
-                // without a namespace as one of the binding's namespace.
-                let ns = text("namespace").or(resource.id.namespace.as_deref());
+                // without a namespace as one of the binding's namespace
+                // (which may itself be left to `kubectl apply -n`).
+                let binding_ns = (resource.kind() == "RoleBinding")
+                    .then(|| resource.id.namespace.as_deref().unwrap_or(""));
+                let ns = text("namespace").or(binding_ns);
                 match ns {
                     Some(ns) => Subject::service_account(ns, name),
                     None => {

@@ -61,7 +61,7 @@ pub fn chain(inventory: &Inventory, grant: &Grant<'_>) -> Vec<Step> {
     let mut steps = vec![Step {
         kind: object.kind().to_string(),
         name: binding.name.clone(),
-        namespace: binding.namespace.clone(),
+        namespace: binding.namespace.clone().filter(|ns| !ns.is_empty()),
         file: Some(object.source.file.to_string()),
         line: Some(object.source.locate(&subject_path).line),
         path: Some(subject_path.to_dotted()),
@@ -69,7 +69,10 @@ pub fn chain(inventory: &Inventory, grant: &Grant<'_>) -> Vec<Step> {
     }];
     let role_step = |index: usize, rule: Option<&PolicyRule>, rule_index: Option<usize>| {
         let role = graph.role(index);
-        let rule_path = rule_index.map(|i| crate::path::FieldPath::root().join("rules").join(i));
+        // A built-in role's rules are not numbered as in any file.
+        let rule_path = rule_index
+            .filter(|_| role.object.is_some())
+            .map(|i| crate::path::FieldPath::root().join("rules").join(i));
         let (file, line) = match role.object {
             Some(o) => {
                 let r = inventory.object(o);
@@ -83,7 +86,7 @@ pub fn chain(inventory: &Inventory, grant: &Grant<'_>) -> Vec<Step> {
         Step {
             kind: role.kind().to_string(),
             name: role.name.clone(),
-            namespace: role.namespace.clone(),
+            namespace: role.namespace.clone().filter(|ns| !ns.is_empty()),
             file,
             line,
             path: rule_path.map(|p| p.to_dotted()),
@@ -111,6 +114,7 @@ pub fn chain(inventory: &Inventory, grant: &Grant<'_>) -> Vec<Step> {
 /// `cluster-wide` or `namespace NAME`.
 pub fn scope_text(namespace: Option<&str>) -> String {
     match namespace {
+        Some("") => "the namespace the manifests are applied to".to_string(),
         Some(ns) => format!("namespace {ns}"),
         None => "cluster-wide".to_string(),
     }
@@ -253,6 +257,8 @@ enum Node {
     RunningIn(Option<String>),
     /// Service accounts with a legacy token Secret in a namespace.
     LegacyTokensIn(Option<String>),
+    /// Every user named in a binding (impersonation).
+    Users,
 }
 
 #[derive(Debug, Clone)]
@@ -284,122 +290,139 @@ pub struct EscalationPath {
     pub steps: Vec<PathStep>,
 }
 
-/// Powers that lead somewhere, tested against each rule.
+/// One request a lever needs: `(verb, group, resource, object name)`; a
+/// name asks about that object (a `resourceNames` rule must list it),
+/// `None` about any object.
+type LeverRequest = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+/// Powers that lead somewhere, tested against each binding's rules.
 struct Lever {
-    requests: Vec<Request>,
-    /// Every request must be granted (by rules of the same subject and
-    /// scope) for the lever to work.
+    requests: &'static [LeverRequest],
+    /// Every request must be granted (by the same binding) for the lever
+    /// to work; otherwise any one is enough.
     all: bool,
     action: &'static str,
-    target: fn(Option<&str>) -> Node,
+    /// Where the lever leads when granted in a namespace (`Some`) or
+    /// cluster-wide (`None`); `None` when it leads nowhere from there.
+    target: fn(Option<&str>) -> Option<Node>,
 }
 
-fn levers() -> Vec<Lever> {
-    let r = Request::resource;
-    let rbac = "rbac.authorization.k8s.io";
-    vec![
-        Lever {
-            requests: vec![
-                r("bind", rbac, "clusterroles"),
-                r("create", rbac, "clusterrolebindings"),
-            ],
-            all: true,
-            action:
-                "bind cluster-admin to itself (bind on clusterroles, create clusterrolebindings)",
-            target: |ns| {
-                if ns.is_none() {
-                    Node::Admin
-                } else {
-                    Node::RunningIn(Some(String::new()))
-                }
-            },
-        },
-        Lever {
-            requests: vec![
-                r("escalate", rbac, "clusterroles"),
-                r("update", rbac, "clusterroles"),
-            ],
-            all: true,
-            action:
-                "add any permission to a ClusterRole it holds (escalate and update on clusterroles)",
-            target: |ns| {
-                if ns.is_none() {
-                    Node::Admin
-                } else {
-                    Node::RunningIn(Some(String::new()))
-                }
-            },
-        },
-        Lever {
-            requests: vec![r("impersonate", "", "groups")],
-            all: false,
-            action: "impersonate the group system:masters",
-            target: |ns| {
-                if ns.is_none() {
-                    Node::Admin
-                } else {
-                    Node::RunningIn(Some(String::new()))
-                }
-            },
-        },
-        Lever {
-            requests: vec![
-                r("create", "", "pods"),
-                r("create", "apps", "deployments"),
-                r("create", "apps", "daemonsets"),
-                r("create", "apps", "statefulsets"),
-                r("create", "apps", "replicasets"),
-                r("create", "batch", "jobs"),
-                r("create", "batch", "cronjobs"),
-                r("create", "", "replicationcontrollers"),
-            ],
-            all: false,
-            action: "create a pod that mounts the token of any service account",
-            target: |ns| Node::AccountsOf(ns.map(str::to_string)),
-        },
-        Lever {
-            requests: vec![r("create", "", "serviceaccounts/token")],
-            all: false,
-            action: "mint a token for any service account",
-            target: |ns| Node::AccountsOf(ns.map(str::to_string)),
-        },
-        Lever {
-            requests: vec![r("impersonate", "", "serviceaccounts")],
-            all: false,
-            action: "impersonate any service account",
-            target: |ns| Node::AccountsOf(ns.map(str::to_string)),
-        },
-        Lever {
-            requests: vec![r("create", "", "pods/exec"), r("get", "", "pods/exec")],
-            all: false,
-            action: "exec into running pods and read their service account tokens",
-            target: |ns| Node::RunningIn(ns.map(str::to_string)),
-        },
-        Lever {
-            requests: vec![
-                r("patch", "apps", "deployments"),
-                r("update", "apps", "deployments"),
-                r("patch", "apps", "daemonsets"),
-                r("patch", "apps", "statefulsets"),
-            ],
-            all: false,
-            action: "change the pod template of running controllers",
-            target: |ns| Node::RunningIn(ns.map(str::to_string)),
-        },
-        Lever {
-            requests: vec![r("get", "", "nodes/proxy"), r("create", "", "nodes/proxy")],
-            all: false,
-            action: "run commands in any pod through the kubelet API (nodes/proxy)",
-            target: |_| Node::RunningIn(None),
-        },
-        Lever {
-            requests: vec![r("get", "", "secrets"), r("list", "", "secrets")],
-            all: false,
-            action: "read legacy service account token Secrets",
-            target: |ns| Node::LegacyTokensIn(ns.map(str::to_string)),
-        },
-    ]
+const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+
+fn cluster_only(ns: Option<&str>) -> Option<Node> {
+    ns.is_none().then_some(Node::Admin)
 }
+
+fn accounts_of(ns: Option<&str>) -> Option<Node> {
+    Some(Node::AccountsOf(ns.map(str::to_string)))
+}
+
+fn running_in(ns: Option<&str>) -> Option<Node> {
+    Some(Node::RunningIn(ns.map(str::to_string)))
+}
+
+const LEVERS: &[Lever] = &[
+    Lever {
+        requests: &[
+            ("bind", RBAC_GROUP, "clusterroles", Some("cluster-admin")),
+            ("create", RBAC_GROUP, "clusterrolebindings", None),
+        ],
+        all: true,
+        action: "bind cluster-admin to itself (bind on clusterroles, create clusterrolebindings)",
+        target: cluster_only,
+    },
+    Lever {
+        requests: &[
+            ("escalate", RBAC_GROUP, "clusterroles", None),
+            ("update", RBAC_GROUP, "clusterroles", None),
+        ],
+        all: true,
+        action:
+            "add any permission to the ClusterRoles it holds (escalate and update on clusterroles)",
+        target: cluster_only,
+    },
+    Lever {
+        requests: &[("impersonate", "", "groups", Some("system:masters"))],
+        all: false,
+        action: "impersonate the group system:masters",
+        target: cluster_only,
+    },
+    Lever {
+        requests: &[("impersonate", "", "users", None)],
+        all: false,
+        action: "impersonate any user",
+        target: |ns| ns.is_none().then_some(Node::Users),
+    },
+    Lever {
+        requests: &[
+            ("create", "", "pods", None),
+            ("create", "apps", "deployments", None),
+            ("create", "apps", "daemonsets", None),
+            ("create", "apps", "statefulsets", None),
+            ("create", "apps", "replicasets", None),
+            ("create", "batch", "jobs", None),
+            ("create", "batch", "cronjobs", None),
+            ("create", "", "replicationcontrollers", None),
+        ],
+        all: false,
+        action: "create a pod that mounts the token of any service account",
+        target: accounts_of,
+    },
+    Lever {
+        requests: &[("create", "", "serviceaccounts/token", None)],
+        all: false,
+        action: "mint a token for any service account",
+        target: accounts_of,
+    },
+    Lever {
+        requests: &[("impersonate", "", "serviceaccounts", None)],
+        all: false,
+        action: "impersonate any service account",
+        target: accounts_of,
+    },
+    Lever {
+        requests: &[
+            ("create", "", "pods/exec", None),
+            ("get", "", "pods/exec", None),
+        ],
+        all: false,
+        action: "exec into running pods and read their service account tokens",
+        target: running_in,
+    },
+    Lever {
+        requests: &[
+            ("patch", "apps", "deployments", None),
+            ("update", "apps", "deployments", None),
+            ("patch", "apps", "daemonsets", None),
+            ("update", "apps", "daemonsets", None),
+            ("patch", "apps", "statefulsets", None),
+            ("update", "apps", "statefulsets", None),
+        ],
+        all: false,
+        action: "change the pod template of running controllers",
+        target: running_in,
+    },
+    Lever {
+        requests: &[
+            ("get", "", "nodes/proxy", None),
+            ("create", "", "nodes/proxy", None),
+        ],
+        all: false,
+        action: "run commands in any pod through the kubelet API (nodes/proxy)",
+        target: |ns| ns.is_none().then_some(Node::RunningIn(None)),
+    },
+    Lever {
+        requests: &[("get", "", "secrets", None), ("list", "", "secrets", None)],
+        all: false,
+        action: "read legacy service account token Secrets",
+        target: |ns| Some(Node::LegacyTokensIn(ns.map(str::to_string))),
+    },
+];
 
 fn subject_entry(s: &Subject) -> (&'static str, String, Option<String>) {
     (s.kind.as_str(), s.name.clone(), s.namespace.clone())
@@ -417,18 +440,23 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
     };
 
     // Direct grants: admin power, and the levers.
-    let levers = levers();
     for (binding_index, binding) in graph.bindings().iter().enumerate() {
         for (_, s) in &binding.subjects {
             subjects.insert(s.clone(), ());
         }
         let Some(role) = binding.role else { continue };
         let rules = graph.effective_rules(role);
-        let holds = |req: &Request| rules.iter().copied().find(|&r| graph.rule(r).grants(req));
+        let holds = |&(verb, group, resource, name): &LeverRequest| {
+            rules.iter().copied().find(|&r| {
+                graph
+                    .rule(r)
+                    .grants_resource(verb, group, resource, Some(name))
+            })
+        };
         let ns = binding.namespace.as_deref();
         let mut targets: Vec<(Node, String, super::graph::RuleRef)> = Vec::new();
         if binding.is_cluster_binding() {
-            if let Some(r) = holds(&Request::resource("*", "*", "*")) {
+            if let Some(r) = holds(&("*", "*", "*", None)) {
                 targets.push((
                     Node::Admin,
                     "holds every permission cluster-wide".to_string(),
@@ -436,11 +464,10 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
                 ));
             }
         }
-        for lever in &levers {
-            let cluster_only = lever.requests.iter().any(|r| matches!(r, Request::Resource { resource, .. } if super::model::is_cluster_scoped(resource)));
-            if cluster_only && !binding.is_cluster_binding() {
+        for lever in LEVERS {
+            let Some(target) = (lever.target)(ns) else {
                 continue;
-            }
+            };
             let found: Vec<_> = lever.requests.iter().map(holds).collect();
             let hit = if lever.all {
                 found
@@ -452,14 +479,8 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
                 found.iter().flatten().next().copied()
             };
             let Some(rule) = hit else { continue };
-            let target = (lever.target)(ns);
-            // Namespaced bind/escalate/impersonate-groups levers do not
-            // reach cluster power on their own.
-            if target == Node::RunningIn(Some(String::new())) {
-                continue;
-            }
             let action = match ns {
-                Some(ns) => format!("{} in namespace {ns}", lever.action),
+                Some(ns) => format!("{} in {}", lever.action, scope_text(Some(ns))),
                 None => format!("{} cluster-wide", lever.action),
             };
             targets.push((target, action, rule));
@@ -486,9 +507,8 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
         .collect();
     let mut accounts: BTreeMap<Subject, ()> = BTreeMap::new();
     for sa in inventory.of_kind("ServiceAccount") {
-        if let Some(ns) = &sa.id.namespace {
-            accounts.insert(Subject::service_account(ns, &sa.id.name), ());
-        }
+        let ns = sa.id.namespace.as_deref().unwrap_or("");
+        accounts.insert(Subject::service_account(ns, &sa.id.name), ());
     }
     for s in members
         .iter()
@@ -525,7 +545,7 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
         }
     }
     for w in inventory.workloads() {
-        let Some(ns) = w.namespace() else { continue };
+        let ns = w.namespace().unwrap_or("");
         let sa = Subject::service_account(ns, &w.service_account);
         for pool in [Node::RunningIn(Some(ns.to_string())), Node::RunningIn(None)] {
             add(
@@ -566,6 +586,17 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
                 },
             );
         }
+    }
+    for user in members.iter().filter(|s| s.kind == SubjectKind::User) {
+        add(
+            &mut edges,
+            Node::Users,
+            Edge {
+                to: Node::Subject(user.clone()),
+                action: format!("act as {user}"),
+                grant: None,
+            },
+        );
     }
     add(
         &mut edges,

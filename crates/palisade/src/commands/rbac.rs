@@ -22,12 +22,21 @@ struct Loaded {
     warnings: Vec<InputError>,
 }
 
+/// With `PALISADE_TIMINGS` set, how long a step took (for benchmarks).
+fn timing(step: &str, started: std::time::Instant) {
+    if std::env::var_os("PALISADE_TIMINGS").is_some() {
+        eprintln!("timings: {step} {:?}", started.elapsed());
+    }
+}
+
 fn load(input: &RbacInput) -> Loaded {
+    let started = std::time::Instant::now();
     let engine = Engine::new(Vec::new(), Settings::default()).collecting_inventory();
     let (inputs, discovery_errors) = discover(&input.paths, !input.no_kustomize);
     let mut outcome = pipeline::scan(&inputs, &engine, &Limits::default());
     outcome.errors.extend(discovery_errors);
     engine.evaluate_inventory(&mut outcome);
+    timing("load", started);
     Loaded {
         inventory: std::mem::take(&mut outcome.inventory),
         errors: outcome.errors,
@@ -91,7 +100,9 @@ pub fn run(command: RbacCommand) -> Result<u8> {
                 (None, true) => Scope::Cluster,
                 (None, false) => Scope::Anywhere,
             };
+            let started = std::time::Instant::now();
             let subjects = who_can(&loaded.inventory, &request, scope);
+            timing("who-can", started);
             report_problems(&loaded, input.format);
             match input.format {
                 Format::Json => {
@@ -148,7 +159,9 @@ pub fn run(command: RbacCommand) -> Result<u8> {
                 bail!("cannot read subject {subject:?}: write User/NAME, Group/NAME or ServiceAccount/NAMESPACE/NAME");
             };
             let loaded = load(&input);
+            let started = std::time::Instant::now();
             let rules = can(&loaded.inventory, &who, &groups);
+            timing("can", started);
             let mut all_groups = who.implicit_groups();
             all_groups.extend(groups.iter().cloned());
             let superuser = is_superuser(loaded.inventory.rbac(), &who, &all_groups);
@@ -209,7 +222,9 @@ pub fn run(command: RbacCommand) -> Result<u8> {
         }
         RbacCommand::Paths { input } => {
             let loaded = load(&input);
+            let started = std::time::Instant::now();
             let paths = escalation_paths(&loaded.inventory);
+            timing("paths", started);
             report_problems(&loaded, input.format);
             match input.format {
                 Format::Json => print_json(&json!({
