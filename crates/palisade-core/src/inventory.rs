@@ -72,7 +72,8 @@ pub struct PssFailure {
     /// field.
     pub path: Arc<str>,
     pub pos: Pos,
-    pub message: Box<str>,
+    /// Shared, like the path.
+    pub message: Arc<str>,
     /// Whether the failure counts against the baseline and the restricted
     /// profile (a baseline control replaced by a restricted one counts at
     /// baseline only).

@@ -22,6 +22,24 @@ const PATH_CACHE_LIMIT: usize = 16_384;
 
 thread_local! {
     static PATHS: RefCell<HashMap<u64, Arc<str>>> = RefCell::new(HashMap::new());
+    static MESSAGES: RefCell<HashMap<String, Arc<str>>> = RefCell::new(HashMap::new());
+}
+
+/// A Pod Security failure message, shared between the workloads that fail
+/// the same way (replicas of one template, the same container names):
+/// the inventory keeps one per workload and failure, 100,000s of them.
+fn intern_message(message: String) -> Arc<str> {
+    MESSAGES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(hit) = cache.get(&message) {
+            return Arc::clone(hit);
+        }
+        let text: Arc<str> = Arc::from(message.as_str());
+        if cache.len() < PATH_CACHE_LIMIT {
+            cache.insert(message, Arc::clone(&text));
+        }
+        text
+    })
 }
 
 /// The dotted form of `path`, shared between findings with the same path.
@@ -302,7 +320,7 @@ impl Engine {
                     check: check.meta(),
                     pos: pod.resource.source.locate(&failure.path),
                     path: intern_path(&failure.path),
-                    message: failure.message.into_boxed_str(),
+                    message: intern_message(failure.message),
                     counts_at,
                 });
             }
