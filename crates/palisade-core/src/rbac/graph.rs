@@ -365,15 +365,22 @@ impl RbacGraph {
         mut pred: impl FnMut(&PolicyRule) -> bool,
     ) -> Vec<Grant<'g>> {
         let mut out = Vec::new();
+        // Bindings share roles (thousands bind `edit`): judge each role's
+        // rules once.
+        let mut matching: Vec<Option<Vec<RuleRef>>> = vec![None; self.roles.len()];
         for binding in &self.bindings {
             if !scope.admits(binding) {
                 continue;
             }
             let Some(role) = binding.role else { continue };
-            for &rule in &self.effective[role] {
-                if !pred(self.rule(rule)) {
-                    continue;
-                }
+            let rules = matching[role].get_or_insert_with(|| {
+                self.effective[role]
+                    .iter()
+                    .copied()
+                    .filter(|&r| pred(self.rule(r)))
+                    .collect()
+            });
+            for &rule in rules.iter() {
                 // Non-resource URLs are granted only cluster-wide.
                 if !self.rule(rule).non_resource_urls.is_empty() && !binding.is_cluster_binding() {
                     continue;

@@ -1,36 +1,38 @@
 //! The questions users ask of the RBAC graph: who can do something, what a
 //! subject can do, and how a subject could climb to cluster-admin.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::graph::{Grant, RbacGraph, Scope};
 use super::matching::Request;
-use super::model::{PolicyRule, Subject, SubjectKind};
+use super::model::{Subject, SubjectKind};
 use crate::inventory::Inventory;
 
 /// One link of a granting chain: a binding, a role, or the rule itself.
+/// Its texts are shared, so that answers with 100,000 chains are cheap.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
-    pub kind: String,
-    pub name: String,
+    pub kind: &'static str,
+    pub name: Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<Arc<str>>,
     /// Where it is written; `None` for a built-in role the scan did not
     /// include.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
+    pub file: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
     /// The field within it: `subjects[0]`, `rules[2]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<Arc<str>>,
     /// The rule, in short form, on the step that holds it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    pub rule: Option<Arc<str>>,
 }
 
 impl std::fmt::Display for Step {
@@ -54,57 +56,111 @@ impl std::fmt::Display for Step {
 
 /// `binding → bound role → [aggregated role holding the rule]`, located.
 pub fn chain(inventory: &Inventory, grant: &Grant<'_>) -> Vec<Step> {
+    chain_with(inventory, grant, &mut ChainTexts::default())
+}
+
+/// The texts chains repeat (names, paths, rule summaries), made once per
+/// query.
+#[derive(Default)]
+pub struct ChainTexts {
+    bindings: HashMap<usize, (Arc<str>, Option<Arc<str>>)>,
+    roles: HashMap<usize, (Arc<str>, Option<Arc<str>>)>,
+    summaries: HashMap<super::graph::RuleRef, Arc<str>>,
+    paths: HashMap<(bool, usize), Arc<str>>,
+    /// Where each role (`None`) or rule is written.
+    lines: HashMap<(usize, Option<usize>), u32>,
+}
+
+fn name_and_namespace(name: &str, namespace: Option<&str>) -> (Arc<str>, Option<Arc<str>>) {
+    (
+        Arc::from(name),
+        namespace.filter(|ns| !ns.is_empty()).map(Arc::from),
+    )
+}
+
+impl ChainTexts {
+    fn path(&mut self, subjects: bool, index: usize) -> Arc<str> {
+        self.paths
+            .entry((subjects, index))
+            .or_insert_with(|| {
+                let field = if subjects { "subjects" } else { "rules" };
+                Arc::from(format!("{field}[{index}]"))
+            })
+            .clone()
+    }
+}
+
+/// [`chain`] with the texts of earlier chains of the same query.
+pub fn chain_with(inventory: &Inventory, grant: &Grant<'_>, texts: &mut ChainTexts) -> Vec<Step> {
     let graph = inventory.rbac();
     let binding = grant.binding;
     let object = inventory.object(binding.object);
     let subject_path = super::model::Binding::subject_path(grant.subject_index);
+    let (name, namespace) = texts
+        .bindings
+        .entry(binding.object)
+        .or_insert_with(|| name_and_namespace(&binding.name, binding.namespace.as_deref()))
+        .clone();
     let mut steps = vec![Step {
-        kind: object.kind().to_string(),
-        name: binding.name.clone(),
-        namespace: binding.namespace.clone().filter(|ns| !ns.is_empty()),
-        file: Some(object.source.file.to_string()),
+        kind: if binding.is_cluster_binding() {
+            "ClusterRoleBinding"
+        } else {
+            "RoleBinding"
+        },
+        name,
+        namespace,
+        file: Some(Arc::clone(&object.source.file)),
         line: Some(object.source.locate(&subject_path).line),
-        path: Some(subject_path.to_dotted()),
+        path: Some(texts.path(true, grant.subject_index)),
         rule: None,
     }];
-    let role_step = |index: usize, rule: Option<&PolicyRule>, rule_index: Option<usize>| {
+    let role_step = |texts: &mut ChainTexts, index: usize, rule: Option<super::graph::RuleRef>| {
         let role = graph.role(index);
+        let (name, namespace) = texts
+            .roles
+            .entry(index)
+            .or_insert_with(|| name_and_namespace(&role.name, role.namespace.as_deref()))
+            .clone();
         // A built-in role's rules are not numbered as in any file.
-        let rule_path = rule_index
-            .filter(|_| role.object.is_some())
-            .map(|i| crate::path::FieldPath::root().join("rules").join(i));
+        let numbered = rule.filter(|_| role.object.is_some());
         let (file, line) = match role.object {
             Some(o) => {
                 let r = inventory.object(o);
-                let pos = rule_path
-                    .as_ref()
-                    .map_or(r.source.pos, |p| r.source.locate(p));
-                (Some(r.source.file.to_string()), Some(pos.line))
+                let line = *texts
+                    .lines
+                    .entry((index, numbered.map(|n| n.index)))
+                    .or_insert_with(|| {
+                        numbered
+                            .map_or(r.source.pos, |rule| r.source.locate(&rule.path()))
+                            .line
+                    });
+                (Some(Arc::clone(&r.source.file)), Some(line))
             }
             None => (None, None),
         };
         Step {
-            kind: role.kind().to_string(),
-            name: role.name.clone(),
-            namespace: role.namespace.clone().filter(|ns| !ns.is_empty()),
+            kind: role.kind(),
+            name,
+            namespace,
             file,
             line,
-            path: rule_path.map(|p| p.to_dotted()),
-            rule: rule.map(PolicyRule::summary),
+            path: numbered.map(|rule| texts.path(false, rule.index)),
+            rule: rule.map(|rule| {
+                texts
+                    .summaries
+                    .entry(rule)
+                    .or_insert_with(|| Arc::from(graph.rule(rule).summary()))
+                    .clone()
+            }),
         }
     };
-    let rule = graph.rule(grant.rule);
     match binding.role {
         Some(bound) if bound == grant.rule.role => {
-            steps.push(role_step(bound, Some(rule), Some(grant.rule.index)));
+            steps.push(role_step(texts, bound, Some(grant.rule)));
         }
         Some(bound) => {
-            steps.push(role_step(bound, None, None));
-            steps.push(role_step(
-                grant.rule.role,
-                Some(rule),
-                Some(grant.rule.index),
-            ));
+            steps.push(role_step(texts, bound, None));
+            steps.push(role_step(texts, grant.rule.role, Some(grant.rule)));
         }
         None => {}
     }
@@ -137,42 +193,66 @@ pub struct SubjectEntry {
     pub also_via: Vec<Vec<Step>>,
 }
 
-/// Everyone who can do `request` in `scope`: the subjects as bindings
-/// name them (a group stands for all its members).
-pub fn who_can(inventory: &Inventory, request: &Request, scope: Scope<'_>) -> Vec<SubjectEntry> {
-    let mut grants = inventory.rbac().grants_of(request, scope, false);
-    grants.sort_by_key(|g| {
-        (
-            g.subject.clone(),
-            g.binding.namespace.is_some(),
-            g.binding.object,
-            g.rule,
-        )
-    });
-    let mut out: Vec<SubjectEntry> = Vec::new();
-    for grant in &grants {
-        let steps = chain(inventory, grant);
-        match out.last_mut() {
-            Some(last)
-                if last.kind == grant.subject.kind.as_str()
-                    && last.name == grant.subject.name
-                    && last.namespace == grant.subject.namespace =>
-            {
-                if last.via != steps && !last.also_via.contains(&steps) {
-                    last.also_via.push(steps);
-                }
-            }
-            _ => out.push(SubjectEntry {
-                kind: grant.subject.kind.as_str(),
-                name: grant.subject.name.clone(),
-                namespace: grant.subject.namespace.clone(),
-                scope: scope_text(grant.namespace()),
-                via: steps,
-                also_via: Vec::new(),
-            }),
+/// One subject holding a power, with the grants that give it (cluster-wide
+/// ones first).
+#[derive(Debug, Clone)]
+pub struct SubjectGrants<'g> {
+    pub subject: &'g Subject,
+    pub grants: Vec<Grant<'g>>,
+}
+
+impl SubjectGrants<'_> {
+    /// The subject with every granting chain written out.
+    pub fn entry(&self, inventory: &Inventory, texts: &mut ChainTexts) -> SubjectEntry {
+        let mut chains = self.grants.iter().map(|g| chain_with(inventory, g, texts));
+        SubjectEntry {
+            kind: self.subject.kind.as_str(),
+            name: self.subject.name.clone(),
+            namespace: self.subject.namespace.clone(),
+            scope: scope_text(self.grants[0].namespace()),
+            via: chains.next().unwrap_or_default(),
+            also_via: chains.collect(),
         }
     }
-    out
+}
+
+/// Everyone who can do `request` in `scope`: the subjects as bindings
+/// name them (a group stands for all its members), sorted, each with its
+/// grants. [`SubjectGrants::entry`] writes out the chains.
+pub fn who_can<'g>(
+    inventory: &'g Inventory,
+    request: &Request,
+    scope: Scope<'_>,
+) -> Vec<SubjectGrants<'g>> {
+    let grants = inventory.rbac().grants_of(request, scope, false);
+    // Group by subject first: sorting 100,000 grants by subject name would
+    // cost more than finding them.
+    let mut by_subject: HashMap<&Subject, Vec<Grant<'_>>> = HashMap::new();
+    for grant in grants {
+        by_subject.entry(grant.subject).or_default().push(grant);
+    }
+    let mut subjects: Vec<SubjectGrants<'_>> = by_subject
+        .into_iter()
+        .map(|(subject, mut grants)| {
+            grants.sort_by_key(|g| (g.binding.namespace.is_some(), g.binding.object, g.rule));
+            SubjectGrants { subject, grants }
+        })
+        .collect();
+    subjects.sort_by(|a, b| a.subject.cmp(b.subject));
+    subjects
+}
+
+/// [`who_can`] with every chain written out.
+pub fn who_can_entries(
+    inventory: &Inventory,
+    request: &Request,
+    scope: Scope<'_>,
+) -> Vec<SubjectEntry> {
+    let mut texts = ChainTexts::default();
+    who_can(inventory, request, scope)
+        .iter()
+        .map(|s| s.entry(inventory, &mut texts))
+        .collect()
 }
 
 /// One rule a subject holds, with where and why.
@@ -212,6 +292,7 @@ pub fn can(inventory: &Inventory, who: &Subject, groups: &[String]) -> Vec<HeldR
             g.rule,
         )
     });
+    let mut texts = ChainTexts::default();
     grants
         .iter()
         .map(|g| {
@@ -224,7 +305,7 @@ pub fn can(inventory: &Inventory, who: &Subject, groups: &[String]) -> Vec<HeldR
                 non_resource_urls: rule.non_resource_urls.clone(),
                 scope: scope_text(g.namespace()),
                 granted_to: g.subject.to_string(),
-                via: chain(inventory, g),
+                via: chain_with(inventory, g, &mut texts),
             }
         })
         .collect()

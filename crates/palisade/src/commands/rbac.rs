@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use anyhow::{bail, Result};
 use palisade_collect::{discover, Limits};
-use palisade_core::rbac::query::{can, escalation_paths, is_superuser, who_can, Step};
+use palisade_core::rbac::query::{can, escalation_paths, is_superuser, who_can, ChainTexts, Step};
 use palisade_core::rbac::{request_for, Request, Scope, Subject};
 use palisade_core::{InputError, Inventory, Settings};
 use palisade_engine::Engine;
@@ -101,8 +101,15 @@ pub fn run(command: RbacCommand) -> Result<u8> {
                 (None, false) => Scope::Anywhere,
             };
             let started = std::time::Instant::now();
-            let subjects = who_can(&loaded.inventory, &request, scope);
+            let found = who_can(&loaded.inventory, &request, scope);
             timing("who-can", started);
+            let started = std::time::Instant::now();
+            let mut texts = ChainTexts::default();
+            let subjects: Vec<_> = found
+                .iter()
+                .map(|s| s.entry(&loaded.inventory, &mut texts))
+                .collect();
+            timing("who-can chains", started);
             report_problems(&loaded, input.format);
             match input.format {
                 Format::Json => {
