@@ -5,7 +5,9 @@ use std::io::{self, Write};
 
 use anyhow::{bail, Result};
 use palisade_collect::{discover, Limits};
-use palisade_core::rbac::query::{can, escalation_paths, is_superuser, who_can, ChainTexts, Step};
+use palisade_core::rbac::query::{
+    can, escalation_paths, is_superuser, who_can, ChainTexts, Step, SubjectEntry,
+};
 use palisade_core::rbac::{request_for, Request, Scope, Subject};
 use palisade_core::{InputError, Inventory, Settings};
 use palisade_engine::Engine;
@@ -76,7 +78,23 @@ fn chain_text(steps: &[Step]) -> String {
         .join(" → ")
 }
 
-fn print_json(value: &serde_json::Value) -> Result<()> {
+/// The `who-can` JSON document; written straight from the answer, since a
+/// broad question can have 100,000 chains.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WhoCanDocument<'a> {
+    verb: &'a str,
+    resource: &'a str,
+    api_group: Option<&'a str>,
+    name: Option<&'a str>,
+    namespace: Option<&'a str>,
+    scope: &'static str,
+    subjects: &'a [SubjectEntry],
+    errors: &'a [InputError],
+    warnings: &'a [InputError],
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let text = serde_json::to_string_pretty(value)?;
     let mut out = io::stdout().lock();
     writeln!(out, "{text}")?;
@@ -119,17 +137,21 @@ pub fn run(command: RbacCommand) -> Result<u8> {
                         } => (Some(group.clone()), resource.clone()),
                         Request::NonResource { path, .. } => (None, path.clone()),
                     };
-                    print_json(&json!({
-                        "verb": verb,
-                        "resource": resource,
-                        "apiGroup": group,
-                        "name": name,
-                        "namespace": namespace,
-                        "scope": match scope { Scope::Namespace(_) => "namespace", Scope::Cluster => "cluster-wide", Scope::Anywhere => "any" },
-                        "subjects": subjects,
-                        "errors": loaded.errors,
-                        "warnings": loaded.warnings,
-                    }))?;
+                    print_json(&WhoCanDocument {
+                        verb: &verb,
+                        resource: &resource,
+                        api_group: group.as_deref(),
+                        name: name.as_deref(),
+                        namespace: namespace.as_deref(),
+                        scope: match scope {
+                            Scope::Namespace(_) => "namespace",
+                            Scope::Cluster => "cluster-wide",
+                            Scope::Anywhere => "any",
+                        },
+                        subjects: &subjects,
+                        errors: &loaded.errors,
+                        warnings: &loaded.warnings,
+                    })?;
                 }
                 Format::Table => {
                     let mut out = io::stdout().lock();
