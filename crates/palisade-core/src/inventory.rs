@@ -317,12 +317,19 @@ impl Inventory {
     }
 
     /// The API server keeps one object per identity: a later duplicate
-    /// replaces the earlier one, as `kubectl apply` of both would.
+    /// replaces the earlier one, as `kubectl apply` of both would. Copies
+    /// that differ are reported.
     fn drop_duplicate_objects(&mut self) {
         let mut last: HashMap<Arc<ResourceId>, usize> = HashMap::new();
         for (i, object) in self.objects.iter().enumerate() {
             if let Some(previous) = last.insert(Arc::clone(&object.id), i) {
                 let earlier = &self.objects[previous];
+                // The same object written twice (an install.yaml and its
+                // namespaced variant) is harmless: only differing copies
+                // make the inventory ambiguous.
+                if earlier.value == object.value {
+                    continue;
+                }
                 self.problems.push(InventoryProblem {
                     file: Arc::clone(&object.source.file),
                     pos: object.source.pos,

@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use palisade_core::rbac::{is_builtin_role_name, Binding, SubjectKind};
+use palisade_core::rbac::{is_builtin_namespaced_role, is_builtin_role_name, Binding, SubjectKind};
 use palisade_core::{declare_check, FieldPath, Inventory, InventoryContext, Target};
 
 use crate::helpers::rbac::judged_bindings;
@@ -8,7 +8,9 @@ use crate::helpers::rbac::judged_bindings;
 declare_check! {
     /// ## What it checks
     /// Bindings whose `roleRef` names a Role (in the binding's namespace) or ClusterRole
-    /// that is neither in the scan nor built into Kubernetes, and ServiceAccount subjects
+    /// that is neither in the scan nor built into Kubernetes (`system:` ClusterRoles,
+    /// `cluster-admin`, `admin`, `edit`, `view`, and the bootstrap Roles of `kube-system`
+    /// and `kube-public`), and ServiceAccount subjects
     /// missing from a namespace whose ServiceAccounts the scan includes (`default` always
     /// exists). On a partial scan a role may live in files not given to it; the message
     /// says it was not found in the scanned inventory.
@@ -56,7 +58,7 @@ declare_check! {
                     && !role_ref.name.is_empty()
                     && match role_ref.kind.as_str() {
                         "ClusterRole" => !is_builtin_role_name(&role_ref.name),
-                        "Role" => !binding.is_cluster_binding(),
+                        "Role" => !binding.is_cluster_binding() && !is_builtin_namespaced_role(binding.namespace.as_deref().unwrap_or(""), &role_ref.name),
                         _ => false,
                     };
                 if missing_role {

@@ -115,3 +115,10 @@ pub fn is_builtin_role_name(name: &str) -> bool {
         || AGGREGATE_LABELS.iter().any(|(n, _)| *n == name)
         || name == "cluster-admin"
 }
+
+/// Whether the API server creates a Role of this name in this namespace:
+/// the bootstrap Roles of `kube-system` and `kube-public`.
+pub fn is_builtin_namespaced_role(namespace: &str, name: &str) -> bool {
+    matches!(namespace, "kube-system" | "kube-public")
+        && (name.starts_with("system:") || name == "extension-apiserver-authentication-reader")
+}

@@ -9,7 +9,7 @@ mod model;
 pub mod query;
 mod resources;
 
-pub use builtin::{is_builtin_role_name, AGGREGATE_LABELS};
+pub use builtin::{is_builtin_namespaced_role, is_builtin_role_name, AGGREGATE_LABELS};
 pub use graph::{Grant, RbacGraph, RuleRef, Scope};
 pub use matching::Request;
 pub use model::{
