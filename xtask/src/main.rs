@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 const AREAS: [(&str, &str); 8] = [
     ("WL", "workloads"),
-    ("NET", "network"),
+    ("NET", "segregation"),
     ("RBAC", "rbac"),
     ("SEC", "secrets"),
     ("CP", "control-plane"),
@@ -87,7 +87,14 @@ fn new_check(area: &str, slug: &str, title: &str) -> Result<(), String> {
     }
     let id = next_id(area, &module_dir)?;
     let name = pascal(slug);
-    let source = TEMPLATE
+    // Workload checks read one pod spec; the other areas so far relate
+    // objects across the inventory.
+    let template = if area == "WL" {
+        POD_SPEC_TEMPLATE
+    } else {
+        INVENTORY_TEMPLATE
+    };
+    let source = template
         .replace("{ID}", &id)
         .replace("{SLUG}", slug)
         .replace("{TITLE}", title)
@@ -114,7 +121,7 @@ fn new_check(area: &str, slug: &str, title: &str) -> Result<(), String> {
     Ok(())
 }
 
-const TEMPLATE: &str = r#"use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
+const POD_SPEC_TEMPLATE: &str = r#"use palisade_core::{declare_check, CheckContext, PodSpecView, Target};
 
 declare_check! {
     /// ## What it checks
@@ -142,6 +149,41 @@ declare_check! {
     impl {
         fn check_pod_spec(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) {
             let _ = (pod, cx);
+        }
+    }
+}
+"#;
+
+const INVENTORY_TEMPLATE: &str = r#"use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+
+declare_check! {
+    /// ## What it checks
+    /// TODO: the objects related and the exact condition that fails.
+    ///
+    /// ## Why it matters
+    /// TODO: what an attacker gains.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # TODO: the smallest failing set of objects
+    /// ```
+    pub struct {NAME} {
+        id: "{ID}",
+        slug: "{SLUG}",
+        title: "{TITLE}",
+        severity: Medium,
+        target: Target::Inventory,
+        remediation: "TODO",
+        references: &["https://kubernetes.io/docs/"],
+        frameworks: [],
+        pss: None,
+        status: Preview,
+    }
+    impl {
+        fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
+            // Count each subject judged (cx.evaluated()) and report with
+            // cx.fail(object, path, message) or cx.fail_workload(..).
+            let _ = (inventory, cx);
         }
     }
 }
