@@ -226,6 +226,18 @@ pub fn first_rule_granting(
     })
 }
 
+/// Whether a ClusterRoleBinding grants every permission (what
+/// PAL-RBAC-001 reports): the power checks leave such bindings to it.
+pub fn holds_everything_cluster_wide(graph: &RbacGraph, binding: &Binding) -> bool {
+    binding.is_cluster_binding()
+        && binding.role.is_some_and(|role| {
+            graph
+                .effective_rules(role)
+                .iter()
+                .any(|&r| graph.rule(r).is_full_wildcard())
+        })
+}
+
 /// Reports every judged subject of every judged binding that holds
 /// `power`, on the binding's subject entry, naming the granting chain.
 pub fn report_power(inventory: &Inventory, cx: &mut InventoryContext<'_>, power: &Power) {
@@ -235,6 +247,11 @@ pub fn report_power(inventory: &Inventory, cx: &mut InventoryContext<'_>, power:
         let Some((rule, granted)) = first_rule_granting(graph, binding, power) else {
             continue;
         };
+        if holds_everything_cluster_wide(graph, binding) {
+            // PAL-RBAC-001 reports it once; every power check repeating it
+            // would bury the other findings.
+            continue;
+        }
         let object = inventory.object(binding.object);
         for (index, subject) in judged_subjects(binding) {
             let grant = Grant {

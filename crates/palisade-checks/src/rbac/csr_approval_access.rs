@@ -2,8 +2,8 @@ use palisade_core::rbac::{Binding, Grant, RbacGraph, Request, Scope, Subject, Su
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
 
 use crate::helpers::rbac::{
-    chain_text, first_rule_granting, judged_bindings, judged_subjects, scope_phrase, CSR_APPROVAL,
-    SIGNER_APPROVE,
+    chain_text, first_rule_granting, holds_everything_cluster_wide, judged_bindings,
+    judged_subjects, scope_phrase, CSR_APPROVAL, SIGNER_APPROVE,
 };
 
 /// Whether `subject` holds `approve` on some signer through one of
@@ -24,6 +24,8 @@ declare_check! {
     /// `approve` on `signers` (both in `certificates.k8s.io`), the two permissions
     /// Kubernetes requires to approve a CSR. The finding sits on the binding that grants
     /// the approval update; the signer permission may come from another binding.
+    /// ClusterRoleBindings that grant every permission are reported once, by
+    /// PAL-RBAC-001.
     ///
     /// ## Why it matters
     /// Approving CSRs issues client certificates the API server trusts. With the
@@ -66,6 +68,9 @@ declare_check! {
                 .collect();
             for binding in judged_bindings(graph) {
                 cx.evaluated();
+                if holds_everything_cluster_wide(graph, binding) {
+                    continue;
+                }
                 let Some((rule, _)) = first_rule_granting(graph, binding, &CSR_APPROVAL) else { continue };
                 let object = inventory.object(binding.object);
                 for (index, subject) in judged_subjects(binding) {

@@ -6,6 +6,8 @@ declare_check! {
     /// ## What it checks
     /// Bindings that give a subject `delete` or `deletecollection` on events (core or
     /// `events.k8s.io`).
+    /// ClusterRoleBindings that grant every permission are reported once, by
+    /// PAL-RBAC-001.
     ///
     /// ## Why it matters
     /// Events record evictions, failed mounts, image pulls and scheduling decisions;

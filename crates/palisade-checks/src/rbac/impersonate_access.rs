@@ -6,6 +6,8 @@ declare_check! {
     /// ## What it checks
     /// Bindings that give a subject `impersonate` on users, groups, service accounts,
     /// UIDs or user extras.
+    /// ClusterRoleBindings that grant every permission are reported once, by
+    /// PAL-RBAC-001.
     ///
     /// ## Why it matters
     /// Impersonation acts as another identity with all its permissions. Impersonating the

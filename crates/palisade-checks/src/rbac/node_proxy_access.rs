@@ -5,6 +5,8 @@ use crate::helpers::rbac::{report_power, NODE_PROXY};
 declare_check! {
     /// ## What it checks
     /// Bindings that give a subject `get` or `create` on `nodes/proxy`.
+    /// ClusterRoleBindings that grant every permission are reported once, by
+    /// PAL-RBAC-001.
     ///
     /// ## Why it matters
     /// `nodes/proxy` forwards to the kubelet API of any node, which can run commands in

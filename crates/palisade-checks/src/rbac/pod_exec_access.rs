@@ -7,6 +7,8 @@ declare_check! {
     /// Bindings that give a subject `create` (or `get`, which older clients use for the
     /// same streams) on `pods/exec`, `pods/attach` or `pods/portforward`, including
     /// through `*` and `*/exec` resources.
+    /// ClusterRoleBindings that grant every permission are reported once, by
+    /// PAL-RBAC-001.
     ///
     /// ## Why it matters
     /// Exec is a shell in someone else's container: its files, its environment, its

@@ -5,6 +5,8 @@ use crate::helpers::rbac::{report_power, ESCALATE_OR_BIND};
 declare_check! {
     /// ## What it checks
     /// Bindings that give a subject `escalate` or `bind` on Roles or ClusterRoles.
+    /// ClusterRoleBindings that grant every permission are reported once, by
+    /// PAL-RBAC-001.
     ///
     /// ## Why it matters
     /// RBAC normally stops a subject from granting permissions it does not hold.

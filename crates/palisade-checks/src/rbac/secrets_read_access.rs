@@ -8,6 +8,8 @@ declare_check! {
     /// or in a namespace (a rule limited by `resourceNames` counts, for the names it
     /// lists). Control-plane subjects and default bindings are not judged. The finding
     /// names the chain: binding, role and rule.
+    /// ClusterRoleBindings that grant every permission are reported once, by
+    /// PAL-RBAC-001.
     ///
     /// ## Why it matters
     /// Secrets hold service account tokens, registry credentials, TLS keys and database

@@ -5,6 +5,8 @@ use crate::helpers::rbac::{report_power, TOKEN_CREATE};
 declare_check! {
     /// ## What it checks
     /// Bindings that give a subject `create` on `serviceaccounts/token`.
+    /// ClusterRoleBindings that grant every permission are reported once, by
+    /// PAL-RBAC-001.
     ///
     /// ## Why it matters
     /// The TokenRequest API issues a fresh, valid token for any service account the rule

@@ -7,6 +7,8 @@ declare_check! {
     /// Bindings that give a subject `create`, `update`, `patch`, `delete` or
     /// `deletecollection` on ValidatingWebhookConfigurations or
     /// MutatingWebhookConfigurations.
+    /// ClusterRoleBindings that grant every permission are reported once, by
+    /// PAL-RBAC-001.
     ///
     /// ## Why it matters
     /// Admission webhooks see, and mutating ones rewrite, every object sent to the API

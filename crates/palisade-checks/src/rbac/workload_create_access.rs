@@ -7,6 +7,8 @@ declare_check! {
     /// Bindings that give a subject `create` on pods or on anything that creates pods:
     /// Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs and
     /// ReplicationControllers.
+    /// ClusterRoleBindings that grant every permission are reported once, by
+    /// PAL-RBAC-001.
     ///
     /// ## Why it matters
     /// Whoever can create a pod in a namespace can run it as any service account of that

@@ -283,6 +283,17 @@ pub fn can(inventory: &Inventory, who: &Subject, groups: &[String]) -> Vec<HeldR
         .grants(Scope::Anywhere, |_| true)
         .into_iter()
         .filter(|g| RbacGraph::subject_covers(g.subject, who, &all_groups))
+        // A RoleBinding grants nothing of a rule about cluster-scoped
+        // resources only (nodes, ClusterRoles): leave such rules out.
+        .filter(|g| {
+            let rule = graph.rule(g.rule);
+            g.binding.is_cluster_binding()
+                || rule.resources.iter().any(|r| {
+                    rule.verbs
+                        .iter()
+                        .any(|v| !super::model::is_cluster_scoped(v, r))
+                })
+        })
         .collect();
     grants.sort_by_key(|g| {
         (
