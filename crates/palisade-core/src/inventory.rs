@@ -17,26 +17,29 @@ use crate::path::FieldPath;
 use crate::podspec::PodSpecView;
 use crate::pss::PssLevel;
 use crate::rbac::RbacGraph;
-use crate::redact::redact;
 use crate::resource::{Resource, ResourceId};
 use crate::selector::{labels_of, Labels};
 use crate::span::Pos;
 
-/// Kinds kept whole for the inventory checks.
-pub const RETAINED_KINDS: [&str; 12] = [
-    "Namespace",
-    "NetworkPolicy",
-    "Role",
-    "ClusterRole",
-    "RoleBinding",
-    "ClusterRoleBinding",
-    "ServiceAccount",
-    "Secret",
-    "Service",
-    "Ingress",
-    "ResourceQuota",
-    "LimitRange",
+/// Kinds kept for the inventory checks, each with the top-level fields
+/// they read (besides `apiVersion`, `kind` and `metadata`).
+pub const RETAINED_KINDS: [(&str, &[&str]); 11] = [
+    ("Namespace", &[]),
+    ("NetworkPolicy", &["spec"]),
+    ("Role", &["rules"]),
+    ("ClusterRole", &["rules", "aggregationRule"]),
+    ("RoleBinding", &["roleRef", "subjects"]),
+    ("ClusterRoleBinding", &["roleRef", "subjects"]),
+    ("ServiceAccount", &[]),
+    ("Secret", &["type"]),
+    ("Service", &["spec"]),
+    ("ResourceQuota", &[]),
+    ("LimitRange", &[]),
 ];
+
+/// Annotations the inventory checks read; others (last-applied
+/// configurations above all) are dropped on the way in.
+const KEPT_ANNOTATIONS: [&str; 1] = ["kubernetes.io/service-account.name"];
 
 /// Kinds whose pods actually run (a `PodTemplate` is only a template).
 pub const WORKLOAD_KINDS: [&str; 8] = [
@@ -265,25 +268,31 @@ pub struct Inventory {
 }
 
 impl Inventory {
-    /// Keeps `resource` if it is of a kind the inventory checks read.
-    pub fn add_object(&mut self, resource: &Resource) {
-        if !RETAINED_KINDS.contains(&resource.kind()) {
+    /// Keeps `resource` if it is of a kind the inventory checks read, with
+    /// only the fields they read: a cluster's worth of objects stays small,
+    /// and no Secret value is held at all.
+    pub fn add_object(&mut self, mut resource: Resource) {
+        let Some((_, fields)) = RETAINED_KINDS.iter().find(|(k, _)| *k == resource.kind()) else {
             return;
-        }
-        let mut kept = resource.clone();
-        if kept.kind() == "Secret" {
-            redact_secret(&mut kept.value);
-        }
-        self.objects.push(kept);
+        };
+        prune(&mut resource.value, fields);
+        self.objects.push(resource);
     }
 
     pub fn add_workload(&mut self, workload: Workload) {
         self.workloads.push(workload);
     }
 
+    /// Order does not matter: [`Inventory::finish`] sorts by source.
     pub fn merge(mut self, mut other: Inventory) -> Inventory {
-        self.objects.append(&mut other.objects);
-        self.workloads.append(&mut other.workloads);
+        fn append_into_larger<T>(a: &mut Vec<T>, b: &mut Vec<T>) {
+            if a.len() < b.len() {
+                std::mem::swap(a, b);
+            }
+            a.append(b);
+        }
+        append_into_larger(&mut self.objects, &mut other.objects);
+        append_into_larger(&mut self.workloads, &mut other.workloads);
         self
     }
 
@@ -465,32 +474,41 @@ impl Inventory {
     }
 }
 
-/// Replaces every Secret value with its redacted form, so that no value is
-/// held beyond the per-object checks that read it.
-fn redact_secret(value: &mut Value) {
-    for field in ["data", "stringData"] {
-        if let Some(map) = value.get_mut(field).and_then(Value::as_object_mut) {
-            for v in map.values_mut() {
-                if let Some(text) = v.as_str() {
-                    *v = Value::String(if text.is_empty() {
-                        String::new()
-                    } else {
-                        redact(text)
-                    });
-                }
-            }
-        }
+/// Keeps `apiVersion`, `kind`, the metadata the checks read and `fields`.
+fn prune(value: &mut Value, fields: &[&str]) {
+    // Rebuilt rather than filtered in place, so that the maps shrink too.
+    fn keep(map: Map<String, Value>, wanted: impl Fn(&str) -> bool) -> Map<String, Value> {
+        map.into_iter().filter(|(k, _)| wanted(k)).collect()
     }
-    if let Some(annotations) = value
-        .get_mut("metadata")
-        .and_then(|m| m.get_mut("annotations"))
-        .and_then(Value::as_object_mut)
-    {
-        if let Some(v) = annotations.get_mut("kubectl.kubernetes.io/last-applied-configuration") {
-            let len = v.as_str().map_or(0, str::len);
-            *v = Value::String(format!("[REDACTED {len} chars]"));
+    let Value::Object(object) = std::mem::take(value) else {
+        return;
+    };
+    let mut object = keep(object, |k| {
+        matches!(k, "apiVersion" | "kind" | "metadata") || fields.contains(&k)
+    });
+    if let Some(Value::Object(metadata)) = object.get_mut("metadata").map(std::mem::take) {
+        let mut metadata = keep(metadata, |k| {
+            matches!(
+                k,
+                "name"
+                    | "generateName"
+                    | "namespace"
+                    | "labels"
+                    | "annotations"
+                    | "creationTimestamp"
+            )
+        });
+        if let Some(Value::Object(annotations)) =
+            metadata.get_mut("annotations").map(std::mem::take)
+        {
+            let kept = keep(annotations, |k| {
+                k.starts_with("palisade.dev/") || KEPT_ANNOTATIONS.contains(&k)
+            });
+            metadata.insert("annotations".to_string(), Value::Object(kept));
         }
+        object.insert("metadata".to_string(), Value::Object(metadata));
     }
+    *value = Value::Object(object);
 }
 
 /// The palisade exception annotations of a kept object.

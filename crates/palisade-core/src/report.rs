@@ -13,7 +13,9 @@ use crate::span::Pos;
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub check: &'static CheckMeta,
-    pub message: String,
+    /// Shared between findings with the same text (replicas of one
+    /// template fail the same way).
+    pub message: Arc<str>,
     pub resource: Arc<ResourceId>,
     pub file: Arc<str>,
     pub pos: Pos,

@@ -18,7 +18,7 @@ fn inventory(objects: Vec<Value>) -> Inventory {
             base: ROOT_HASH,
             pos: Pos::new(i as u32 * 10 + 1, 1),
         };
-        inventory.add_object(&Resource::from_value(value, source).expect("an object"));
+        inventory.add_object(Resource::from_value(value, source).expect("an object"));
     }
     inventory.finish();
     inventory

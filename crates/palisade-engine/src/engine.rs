@@ -69,6 +69,12 @@ pub struct Engine {
     /// workload when an inventory check needs its verdict, with whether
     /// each counts at baseline and at restricted.
     pss_checks: Vec<(&'static dyn Check, [bool; 2])>,
+    /// For each pod check, whether it is one of those (and how it counts):
+    /// its failures then serve the inventory too, without a second run.
+    pod_check_pss: Vec<Option<[bool; 2]>>,
+    /// The Pod Security checks that are not selected pod checks, run for
+    /// the inventory only.
+    pss_unselected: Vec<(&'static dyn Check, [bool; 2])>,
     /// Keep the inventory even without inventory checks (for queries).
     collect_inventory: bool,
     settings: Settings,
@@ -98,6 +104,8 @@ impl Engine {
             object_checks,
             inventory_checks,
             pss_checks: Vec::new(),
+            pod_check_pss: Vec::new(),
+            pss_unselected: Vec::new(),
             collect_inventory: false,
             settings,
             known,
@@ -129,6 +137,23 @@ impl Engine {
                 let restricted = !replaced.contains(&meta.id);
                 (c, [baseline, restricted])
             })
+            .collect();
+        let same = |a: &dyn Check, b: &dyn Check| a.meta().id == b.meta().id;
+        self.pod_check_pss = self
+            .pod_checks
+            .iter()
+            .map(|&pod| {
+                self.pss_checks
+                    .iter()
+                    .find(|(pss, _)| same(*pss, pod))
+                    .map(|&(_, counts)| counts)
+            })
+            .collect();
+        self.pss_unselected = self
+            .pss_checks
+            .iter()
+            .filter(|(pss, _)| !self.pod_checks.iter().any(|&pod| same(*pss, pod)))
+            .copied()
             .collect();
         self
     }
@@ -162,8 +187,16 @@ impl Engine {
         &self.settings
     }
 
-    /// Runs every applicable check on one resource.
-    pub fn evaluate(&self, resource: &Resource, out: &mut Outcome) {
+    /// Runs every applicable check on one resource, then keeps it for the
+    /// inventory checks if they read its kind.
+    pub fn evaluate(&self, resource: Resource, out: &mut Outcome) {
+        self.evaluate_ref(&resource, out);
+        if self.needs_inventory() {
+            out.inventory.add_object(resource);
+        }
+    }
+
+    fn evaluate_ref(&self, resource: &Resource, out: &mut Outcome) {
         out.resources += 1;
         let first_finding = out.findings.len();
         let exceptions = Exceptions::of(resource, self.settings.today).map(|mut ex| {
@@ -178,28 +211,42 @@ impl Engine {
         let mut used: Vec<&str> = Vec::new();
         let mut cx = CheckContext::new(&self.settings);
         let keep = self.needs_inventory();
-        if keep {
-            out.inventory.add_object(resource);
-        }
         let wants_pod =
             !self.pod_checks.is_empty() || (keep && WORKLOAD_KINDS.contains(&resource.kind()));
         if wants_pod {
             if let Some(pod) = PodSpecView::new(resource) {
-                if keep && WORKLOAD_KINDS.contains(&resource.kind()) {
-                    let failures = self.pss_failures(&pod, &mut cx);
-                    out.inventory
-                        .add_workload(Workload::from_pod_spec(&pod, failures));
-                }
-                for &check in &self.pod_checks {
+                let is_workload = keep && WORKLOAD_KINDS.contains(&resource.kind());
+                let mut pss_failures = Vec::new();
+                for (i, &check) in self.pod_checks.iter().enumerate() {
                     check.check_pod_spec(&pod, &mut cx);
+                    let failures = cx.take_failures();
+                    if is_workload {
+                        if let Some(Some(counts)) = self.pod_check_pss.get(i) {
+                            pss_failures.extend(
+                                failures
+                                    .iter()
+                                    .map(|f| pss_failure(check, &pod, f.clone(), *counts)),
+                            );
+                        }
+                    }
                     self.record(
                         check,
-                        cx.take_failures(),
+                        failures,
                         resource,
                         exceptions.as_ref(),
                         &mut used,
                         out,
                     );
+                }
+                if is_workload {
+                    for &(check, counts) in self.unselected_pss() {
+                        check.check_pod_spec(&pod, &mut cx);
+                        for failure in cx.take_failures() {
+                            pss_failures.push(pss_failure(check, &pod, failure, counts));
+                        }
+                    }
+                    out.inventory
+                        .add_workload(Workload::from_pod_spec(&pod, pss_failures));
                 }
             }
         }
@@ -247,7 +294,7 @@ impl Engine {
             let finding = Finding {
                 check: meta,
                 pos: resource.source.locate(&failure.path),
-                message: failure.message,
+                message: intern_message(failure.message),
                 resource: Arc::clone(&resource.id),
                 file: Arc::clone(&resource.source.file),
                 path: intern_path(&failure.path),
@@ -309,23 +356,32 @@ impl Engine {
     }
 }
 
+/// A Pod Security failure kept for the inventory, with its texts shared.
+fn pss_failure(
+    check: &'static dyn Check,
+    pod: &PodSpecView<'_>,
+    failure: Failure,
+    counts_at: [bool; 2],
+) -> PssFailure {
+    PssFailure {
+        check: check.meta(),
+        pos: pod.resource.source.locate(&failure.path),
+        path: intern_path(&failure.path),
+        message: intern_message(failure.message),
+        counts_at,
+    }
+}
+
 impl Engine {
-    /// Runs the Pod Security checks on a workload, for the inventory.
-    fn pss_failures(&self, pod: &PodSpecView<'_>, cx: &mut CheckContext<'_>) -> Vec<PssFailure> {
-        let mut out = Vec::new();
-        for &(check, counts_at) in &self.pss_checks {
-            check.check_pod_spec(pod, cx);
-            for failure in cx.take_failures() {
-                out.push(PssFailure {
-                    check: check.meta(),
-                    pos: pod.resource.source.locate(&failure.path),
-                    path: intern_path(&failure.path),
-                    message: intern_message(failure.message),
-                    counts_at,
-                });
-            }
+    /// The Pod Security checks to run for the inventory besides the
+    /// selected pod checks (all of them when `with_catalogue` was not
+    /// called with the pod checks known).
+    fn unselected_pss(&self) -> &[(&'static dyn Check, [bool; 2])] {
+        if self.pod_check_pss.len() == self.pod_checks.len() {
+            &self.pss_unselected
+        } else {
+            &self.pss_checks
         }
-        out
     }
 
     /// Runs the inventory checks over everything collected in `out`:
@@ -374,7 +430,7 @@ impl Engine {
                 let finding = Finding {
                     check: meta,
                     pos: failure.pos,
-                    message: failure.message,
+                    message: Arc::from(failure.message),
                     resource: Arc::clone(&failure.resource),
                     file: failure.file,
                     path: failure.path,

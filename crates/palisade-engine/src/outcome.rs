@@ -19,6 +19,16 @@ pub struct Outcome {
     pub inventory: Inventory,
 }
 
+/// Appends `b` to `a`, moving whichever is smaller: the report sorts its
+/// findings anyway, and growing the smaller of two large vectors would
+/// copy, and briefly double, the larger one.
+fn append_into_larger<T>(a: &mut Vec<T>, b: &mut Vec<T>) {
+    if a.len() < b.len() {
+        std::mem::swap(a, b);
+    }
+    a.append(b);
+}
+
 impl Outcome {
     /// Appends `other` (which comes after `self` in input order).
     pub fn merge(mut self, mut other: Outcome) -> Outcome {
@@ -26,7 +36,7 @@ impl Outcome {
         self.resources += other.resources;
         self.evaluations += other.evaluations;
         self.passed += other.passed;
-        self.findings.append(&mut other.findings);
+        append_into_larger(&mut self.findings, &mut other.findings);
         self.suppressed.append(&mut other.suppressed);
         self.notices.append(&mut other.notices);
         self.errors.append(&mut other.errors);

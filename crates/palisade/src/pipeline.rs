@@ -122,7 +122,7 @@ fn evaluate_document(
 ) {
     let objects = resources_from_document(&source.name, doc);
     outcome.warnings.extend(objects.warnings);
-    for resource in &objects.resources {
+    for resource in objects.resources {
         engine.evaluate(resource, outcome);
     }
 }

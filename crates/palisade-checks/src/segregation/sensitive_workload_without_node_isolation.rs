@@ -1,4 +1,6 @@
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 declare_check! {
@@ -40,21 +42,29 @@ declare_check! {
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
-            let balancers: Vec<(Option<&str>, &Map<String, Value>)> = inventory
-                .of_kind("Service")
-                .filter(|s| s.value.pointer("/spec/type").and_then(Value::as_str) == Some("LoadBalancer"))
-                .filter_map(|s| Some((s.id.namespace.as_deref(), s.value.pointer("/spec/selector")?.as_object()?)))
-                .filter(|(_, selector)| !selector.is_empty())
-                .collect();
+            // Load balancers by namespace: workloads are many.
+            let mut balancers: HashMap<Option<&str>, Vec<&Map<String, Value>>> = HashMap::new();
+            for service in inventory.of_kind("Service") {
+                if service.value.pointer("/spec/type").and_then(Value::as_str) != Some("LoadBalancer") {
+                    continue;
+                }
+                if let Some(selector) = service.value.pointer("/spec/selector").and_then(Value::as_object).filter(|s| !s.is_empty()) {
+                    balancers.entry(service.id.namespace.as_deref()).or_default().push(selector);
+                }
+            }
             for workload in inventory.workloads() {
                 if workload.id.kind == "DaemonSet" {
                     continue;
                 }
                 cx.evaluated();
+                let selects = |selector: &&Map<String, Value>| {
+                    selector.iter().all(|(k, v)| v.as_str().is_some_and(|v| workload.pod_labels.get(k).map(String::as_str) == Some(v)))
+                };
+                let exposed = balancers.get(&workload.namespace()).is_some_and(|list| list.iter().any(selects));
+                if workload.host_access.is_empty() && !exposed {
+                    continue;
+                }
                 let mut reasons = workload.host_access.clone();
-                let exposed = balancers.iter().any(|(ns, selector)| {
-                    *ns == workload.namespace() && selector.iter().all(|(k, v)| v.as_str().is_some_and(|v| workload.pod_labels.get(k).map(String::as_str) == Some(v)))
-                });
                 if exposed {
                     reasons.push("exposed by a LoadBalancer Service".to_string());
                 }

@@ -46,7 +46,7 @@ pub fn run_file(
                 "fixture warnings: {:?}",
                 objects.warnings
             );
-            for resource in &objects.resources {
+            for resource in objects.resources {
                 engine.evaluate(resource, &mut outcome);
             }
         }
