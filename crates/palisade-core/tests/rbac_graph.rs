@@ -210,3 +210,48 @@ fn escalation_paths_respect_resource_names() {
     assert_eq!(who, ["mallory"]);
     assert!(paths[0].steps[0].action.contains("system:masters"));
 }
+
+#[test]
+fn escalation_needing_two_permissions_may_combine_bindings_and_groups() {
+    let inv = inventory(vec![
+        cluster_role(
+            "binder",
+            json!({}),
+            json!([{"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["clusterroles"], "verbs": ["bind"]}]),
+        ),
+        cluster_role(
+            "crb-writer",
+            json!({}),
+            json!([{"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["clusterrolebindings"], "verbs": ["create"]}]),
+        ),
+        // bob binds; every authenticated user, bob included, may create
+        // ClusterRoleBindings; carol only the latter.
+        binding(
+            "ClusterRoleBinding",
+            "b1",
+            None,
+            ("ClusterRole", "binder"),
+            json!([{"kind": "User", "name": "bob"}]),
+        ),
+        binding(
+            "ClusterRoleBinding",
+            "b2",
+            None,
+            ("ClusterRole", "crb-writer"),
+            json!([{"kind": "Group", "name": "system:authenticated"}]),
+        ),
+        binding(
+            "ClusterRoleBinding",
+            "c1",
+            None,
+            ("ClusterRole", "crb-writer"),
+            json!([{"kind": "User", "name": "carol"}]),
+        ),
+    ]);
+    let paths = escalation_paths(&inv);
+    let who: Vec<&str> = paths.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(who, ["bob"], "{paths:?}");
+    assert!(paths[0].steps[0]
+        .action
+        .starts_with("bind cluster-admin to itself"));
+}

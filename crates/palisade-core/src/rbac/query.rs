@@ -560,17 +560,14 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
             let Some(target) = (lever.target)(ns) else {
                 continue;
             };
-            let found: Vec<_> = lever.requests.iter().map(holds).collect();
-            let hit = if lever.all {
-                found
-                    .iter()
-                    .all(Option::is_some)
-                    .then(|| found[0])
-                    .flatten()
-            } else {
-                found.iter().flatten().next().copied()
+            if lever.all {
+                // Needs several permissions, which may come from different
+                // bindings: judged per subject below.
+                continue;
+            }
+            let Some(rule) = lever.requests.iter().find_map(holds) else {
+                continue;
             };
-            let Some(rule) = hit else { continue };
             let action = match ns {
                 Some(ns) => format!("{} in {}", lever.action, scope_text(Some(ns))),
                 None => format!("{} cluster-wide", lever.action),
@@ -586,6 +583,60 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
                         to: target.clone(),
                         action: action.clone(),
                         grant: Some((binding_index, *i, rule)),
+                    },
+                );
+            }
+        }
+    }
+    // Levers that need several permissions at once (bind and create
+    // bindings; escalate and update roles): a subject may hold them through
+    // different bindings, and through its groups.
+    for lever in LEVERS.iter().filter(|l| l.all) {
+        let holders: Vec<BTreeMap<&Subject, Grant<'_>>> = lever
+            .requests
+            .iter()
+            .map(|&(verb, group, resource, name)| {
+                let mut holders = BTreeMap::new();
+                let granted = graph.grants(Scope::Cluster, |rule| {
+                    rule.grants_resource(verb, group, resource, Some(name))
+                });
+                for grant in granted {
+                    holders.entry(grant.subject).or_insert(grant);
+                }
+                holders
+            })
+            .collect();
+        if holders.iter().any(BTreeMap::is_empty) {
+            continue;
+        }
+        for subject in subjects.keys() {
+            let groups: Vec<Subject> = subject
+                .implicit_groups()
+                .iter()
+                .map(|g| Subject::group(g))
+                .collect();
+            // The grant by which the subject (or one of its groups) holds
+            // each permission.
+            let held: Vec<Option<&Grant<'_>>> = holders
+                .iter()
+                .map(|h| {
+                    h.get(subject)
+                        .or_else(|| groups.iter().find_map(|g| h.get(g)))
+                })
+                .collect();
+            if let Some(Some(&grant)) = held.iter().all(Option::is_some).then(|| held[0]) {
+                let binding_index = graph
+                    .bindings()
+                    .iter()
+                    .position(|b| std::ptr::eq(b, grant.binding))
+                    .expect("a grant's binding is in the graph");
+                add(
+                    &mut edges,
+                    Node::Subject(subject.clone()),
+                    Edge {
+                        to: Node::Admin,
+                        action: format!("{} cluster-wide", lever.action),
+                        grant: Some((binding_index, grant.subject_index, grant.rule)),
                     },
                 );
             }
