@@ -5,8 +5,8 @@ use crate::helpers::rbac::{bound_role_text, judged_bindings};
 
 declare_check! {
     /// ## What it checks
-    /// Bindings that name the `default` service account of a namespace (other than `kube-
-    /// system`) as a subject.
+    /// Bindings that name the `default` service account of a namespace (other than `kube-system`)
+    /// as a subject.
     ///
     /// ## Why it matters
     /// Every pod that does not choose a service account runs as `default`, so whatever it

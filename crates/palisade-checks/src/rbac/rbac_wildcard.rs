@@ -3,8 +3,8 @@ use palisade_core::{declare_check, FieldPath, Inventory, InventoryContext, Targe
 declare_check! {
     /// ## What it checks
     /// Rules of Roles and ClusterRoles with `*` among their verbs, resources or API
-    /// groups. Roles the API server creates (labelled `kubernetes.io/bootstrapping: rbac-
-    /// defaults`, or named `system:...`) are not judged, nor the own rules of aggregated
+    /// groups. Roles the API server creates (labelled `kubernetes.io/bootstrapping: rbac-defaults`,
+    /// named `system:...`, or `cluster-admin`) are not judged, nor the own rules of aggregated
     /// ClusterRoles, which the controller replaces.
     ///
     /// ## Why it matters

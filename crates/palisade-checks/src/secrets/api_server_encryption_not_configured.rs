@@ -6,8 +6,8 @@ const FLAG: &str = "--encryption-provider-config";
 declare_check! {
     /// ## What it checks
     /// Pods that run `kube-apiserver` (static control-plane pods: the first element of
-    /// the container's `command`, or of `args` without a command, ends in `kube-
-    /// apiserver`) without the `--encryption-provider-config` flag.
+    /// the container's `command`, or of `args` without a command, ends in `kube-apiserver`)
+    /// without the `--encryption-provider-config` flag.
     ///
     /// ## Why it matters
     /// Without an encryption provider configuration the API server writes every Secret to

@@ -72,8 +72,8 @@ declare_check! {
     /// ## Why it matters
     /// Annotations are readable by everyone who can read the object, and `kubectl apply`
     /// copies the whole applied object into `last-applied-configuration`: a Secret
-    /// applied that way carries its values a second time, in clear text, where Secret-
-    /// specific access rules and redaction do not reach.
+    /// applied that way carries its values a second time, in clear text, where Secret-specific
+    /// access rules and redaction do not reach.
     ///
     /// ## Example
     /// ```yaml

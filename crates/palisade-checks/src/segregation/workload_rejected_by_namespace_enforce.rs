@@ -5,8 +5,8 @@ use crate::helpers::namespaces::{enforce_level, pinned_version_note, EnforceLabe
 declare_check! {
     /// ## What it checks
     /// Workloads in a namespace whose Namespace object enforces `baseline` or
-    /// `restricted`, judged with palisade's Pod Security checks at the scan's `--pss-
-    /// version`: every control of that level the workload fails is reported at the
+    /// `restricted`, judged with palisade's Pod Security checks at the scan's `--pss-version`:
+    /// every control of that level the workload fails is reported at the
     /// offending field. A namespace pinning another `enforce-version` is judged at the
     /// scan's version, and the message says so.
     ///
