@@ -11,8 +11,11 @@ pub struct Settings {
     /// `ghcr.io/acme`). Empty means no allow-list is configured, and the
     /// registry check is not evaluated.
     pub allowed_registries: Vec<String>,
-    /// The date against which exception expiry is judged.
+    /// The date against which exception expiry and Secret age are judged.
     pub today: Date,
+    /// Secrets created longer ago than this many days are due for
+    /// rotation.
+    pub secret_max_age_days: u32,
 }
 
 impl Default for Settings {
@@ -21,6 +24,7 @@ impl Default for Settings {
             pss_version: PssVersion::LATEST,
             allowed_registries: Vec::new(),
             today: Date::today(),
+            secret_max_age_days: 90,
         }
     }
 }

@@ -200,6 +200,10 @@ pub struct ScanArgs {
     #[arg(long, value_delimiter = ',', value_name = "REGISTRIES")]
     pub allowed_registries: Vec<String>,
 
+    /// Rotation age: Secrets created longer ago are reported (PAL-SEC-005).
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub secret_max_age: u32,
+
     /// Colour in the table output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

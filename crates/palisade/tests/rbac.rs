@@ -222,3 +222,16 @@ fn exceptions_apply_to_inventory_findings() {
         "{report}"
     );
 }
+
+#[test]
+fn secret_rotation_age_is_configurable() {
+    let secret = support::repo_root()
+        .join("crates/palisade-checks/fixtures/secrets/secret-rotation-overdue/fail/created-last-year.yaml");
+    let secret = secret.to_string_lossy();
+    let count = |age: &str| {
+        let (_, report) = scan_json(&[&secret, "--select", "PAL-SEC-005", "--secret-max-age", age]);
+        report["findings"].as_array().unwrap().len()
+    };
+    assert_eq!(count("90"), 1);
+    assert_eq!(count("1000"), 0);
+}

@@ -2,13 +2,11 @@ use palisade_core::date::Date;
 use palisade_core::{declare_check, CheckContext, FieldPath, Resource, Target};
 use serde_json::Value;
 
-/// Rotation age, as commonly required (PCI DSS, CIS cloud benchmarks).
-const MAX_AGE_DAYS: i64 = 90;
-
 declare_check! {
     /// ## What it checks
-    /// Secrets whose `metadata.creationTimestamp` is more than 90 days before the scan
-    /// date. This applies to live clusters and snapshots (manifests have no creation
+    /// Secrets whose `metadata.creationTimestamp` is more than the rotation age before
+    /// the scan date: 90 days (as PCI DSS and most cloud benchmarks ask), or
+    /// `--secret-max-age DAYS`. This applies to live clusters and snapshots (manifests have no creation
     /// time). A Secret updated in place keeps its creation time, so this is the age of
     /// the object, an upper bound on the age of its values.
     ///
@@ -38,8 +36,9 @@ declare_check! {
             let Some(created) = object.value.pointer("/metadata/creationTimestamp").and_then(Value::as_str) else { return };
             let Some(date) = created.get(..10).and_then(|d| d.parse::<Date>().ok()) else { return };
             let age = cx.settings().today.days_since(date);
-            if age > MAX_AGE_DAYS {
-                cx.fail(FieldPath::root().join("metadata").join("creationTimestamp"), format!("created {age} days ago ({created}), more than {MAX_AGE_DAYS} days: rotate it"));
+            let max = i64::from(cx.settings().secret_max_age_days);
+            if age > max {
+                cx.fail(FieldPath::root().join("metadata").join("creationTimestamp"), format!("created {age} days ago ({created}), more than {max} days: rotate it"));
             }
         }
     }

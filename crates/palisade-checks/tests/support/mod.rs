@@ -22,6 +22,7 @@ pub fn fixture_settings() -> Settings {
             "ghcr.io/acme".to_string(),
         ],
         today: Date::new(2026, 11, 27).expect("valid date"),
+        secret_max_age_days: 90,
     }
 }
 

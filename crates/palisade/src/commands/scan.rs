@@ -34,6 +34,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             })
             .filter(|r| !r.is_empty())
             .collect(),
+        secret_max_age_days: args.secret_max_age,
         ..Settings::default()
     };
     let checks = if args.parse_only {
