@@ -30,7 +30,7 @@ pub const RETAINED_KINDS: [(&str, &[&str]); 11] = [
     ("ClusterRole", &["rules", "aggregationRule"]),
     ("RoleBinding", &["roleRef", "subjects"]),
     ("ClusterRoleBinding", &["roleRef", "subjects"]),
-    ("ServiceAccount", &[]),
+    ("ServiceAccount", &["automountServiceAccountToken"]),
     ("Secret", &["type"]),
     ("Service", &["spec"]),
     ("ResourceQuota", &[]),
@@ -108,6 +108,9 @@ pub struct Workload {
     pub pod_spec_path: Arc<str>,
     pub pod_spec_pos: Pos,
     pub service_account: String,
+    /// The pod spec's `automountServiceAccountToken`, when set (it
+    /// overrides the service account's).
+    pub automount_token: Option<bool>,
     /// Host access that makes the node worth isolating: `privileged
     /// container "x"`, `hostNetwork`, ...
     pub host_access: Vec<String>,
@@ -157,6 +160,9 @@ impl Workload {
             pod_spec_pos: locate(&pod.spec_path),
             pod_spec_path: shared_path(&pod.spec_path),
             service_account,
+            automount_token: pod
+                .get("automountServiceAccountToken")
+                .and_then(Value::as_bool),
             host_access,
             placed_on_dedicated_nodes: placed_on_dedicated_nodes(pod),
             pss_failures,

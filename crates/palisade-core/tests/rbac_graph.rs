@@ -255,3 +255,103 @@ fn escalation_needing_two_permissions_may_combine_bindings_and_groups() {
         .action
         .starts_with("bind cluster-admin to itself"));
 }
+
+#[test]
+fn longer_aggregation_cycles_are_reported_once() {
+    let aggregating = |name: &str, label: &str, selects: &str| {
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+               "metadata": {"name": name, "labels": {"agg": label}},
+               "aggregationRule": {"clusterRoleSelectors": [{"matchLabels": {"agg": selects}}]}})
+    };
+    let inv = inventory(vec![
+        aggregating("a", "a", "c"),
+        aggregating("b", "b", "a"),
+        aggregating("c", "c", "b"),
+    ]);
+    let cycles: Vec<&str> = inv
+        .problems()
+        .iter()
+        .filter(|p| p.message.contains("cycle"))
+        .map(|p| p.message.as_str())
+        .collect();
+    assert_eq!(cycles.len(), 1, "{cycles:?}");
+    assert!(cycles[0].contains("a, b, c"), "{cycles:?}");
+}
+
+#[test]
+fn rules_limited_to_names_lead_to_those_objects() {
+    let rule = |verb: &str, resource: &str, name: &str| json!([{"apiGroups": [""], "resources": [resource], "verbs": [verb], "resourceNames": [name]}]);
+    let inv = inventory(vec![
+        binding(
+            "ClusterRoleBinding",
+            "root",
+            None,
+            ("ClusterRole", "cluster-admin"),
+            json!([{"kind": "User", "name": "root-user"}]),
+        ),
+        binding(
+            "ClusterRoleBinding",
+            "admin-sa",
+            None,
+            ("ClusterRole", "cluster-admin"),
+            json!([{"kind": "ServiceAccount", "name": "admin", "namespace": "ops"}]),
+        ),
+        json!({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/service-account-token",
+               "metadata": {"name": "admin-token", "namespace": "ops",
+                            "annotations": {"kubernetes.io/service-account.name": "admin"}}}),
+        cluster_role(
+            "as-root",
+            json!({}),
+            rule("impersonate", "users", "root-user"),
+        ),
+        cluster_role(
+            "read-token",
+            json!({}),
+            rule("get", "secrets", "admin-token"),
+        ),
+        cluster_role(
+            "mint-admin",
+            json!({}),
+            rule("create", "serviceaccounts/token", "admin"),
+        ),
+        cluster_role(
+            "as-nobody",
+            json!({}),
+            rule("impersonate", "users", "nobody"),
+        ),
+        binding(
+            "ClusterRoleBinding",
+            "i",
+            None,
+            ("ClusterRole", "as-root"),
+            json!([{"kind": "User", "name": "ivan"}]),
+        ),
+        binding(
+            "RoleBinding",
+            "r",
+            Some("ops"),
+            ("ClusterRole", "read-token"),
+            json!([{"kind": "User", "name": "rita"}]),
+        ),
+        binding(
+            "RoleBinding",
+            "m",
+            Some("ops"),
+            ("ClusterRole", "mint-admin"),
+            json!([{"kind": "User", "name": "mia"}]),
+        ),
+        binding(
+            "ClusterRoleBinding",
+            "n",
+            None,
+            ("ClusterRole", "as-nobody"),
+            json!([{"kind": "User", "name": "ned"}]),
+        ),
+    ]);
+    let mut who: Vec<String> = escalation_paths(&inv)
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    who.sort();
+    assert_eq!(who, ["ivan", "mia", "rita"]);
+}

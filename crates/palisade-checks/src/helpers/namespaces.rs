@@ -65,19 +65,30 @@ pub fn enforce_level(namespace: &Resource) -> EnforceLabel {
     }
 }
 
-/// `; namespace pins v1.25` when the namespace enforces another policy
-/// version than the one the scan judged.
-pub fn pinned_version_note(namespace: &Resource, judged: PssVersion) -> String {
+/// The policy version a namespace enforces, as far as the scan can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinnedVersion {
+    /// No pin, `latest`, or the version the scan judges at.
+    Judged,
+    /// Another valid version: controls added after it do not apply.
+    Other(PssVersion),
+    /// A value Pod Security admission does not accept.
+    Invalid(String),
+}
+
+pub fn pinned_version(namespace: &Resource, judged: PssVersion) -> PinnedVersion {
     let pinned = namespace
         .metadata()
         .and_then(|m| m.get("labels"))
         .and_then(|l| l.get(ENFORCE_VERSION_LABEL))
         .and_then(|v| v.as_str());
     match pinned {
-        Some(v) if v != "latest" && v.parse::<PssVersion>().ok() != Some(judged) => {
-            format!("; judged at {judged}, the namespace pins {v}")
-        }
-        _ => String::new(),
+        None | Some("latest") => PinnedVersion::Judged,
+        Some(v) => match v.parse::<PssVersion>() {
+            Ok(version) if version == judged => PinnedVersion::Judged,
+            Ok(version) => PinnedVersion::Other(version),
+            Err(_) => PinnedVersion::Invalid(v.to_string()),
+        },
     }
 }
 

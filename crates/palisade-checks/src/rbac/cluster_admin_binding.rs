@@ -1,15 +1,17 @@
-use palisade_core::rbac::{Binding, Grant};
+use palisade_core::rbac::{Binding, Grant, SubjectKind};
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
 
-use crate::helpers::rbac::{chain_text, judged_bindings, judged_subjects};
+use crate::helpers::rbac::{chain_text, judged_bindings};
 
 declare_check! {
     /// ## What it checks
     /// ClusterRoleBindings that give a subject every verb on every resource of every API
     /// group (the `cluster-admin` ClusterRole, or any ClusterRole with a `*`/`*`/`*`
-    /// rule), except the control plane's own subjects (`system:` users and groups other
-    /// than the catch-all groups, service accounts of `kube-system`) and the bindings the
-    /// API server creates itself.
+    /// rule), to any subject: `system:` names and service accounts of `kube-system`
+    /// included (Helm 2's Tiller was one), since the control plane's own components hold
+    /// narrower roles. Only the bindings the API server creates itself (labelled
+    /// `kubernetes.io/bootstrapping: rbac-defaults`, such as the one for `system:masters`) are not
+    /// judged.
     ///
     /// ## Why it matters
     /// Such a subject owns the cluster: it can read every Secret, run privileged pods on
@@ -43,7 +45,8 @@ declare_check! {
                 let Some(role) = binding.role else { continue };
                 let Some(&rule) = graph.effective_rules(role).iter().find(|&&r| graph.rule(r).is_full_wildcard()) else { continue };
                 let object = inventory.object(binding.object);
-                for (index, subject) in judged_subjects(binding) {
+                // `system:masters` bypasses RBAC anyway: binding it adds nothing.
+                for (index, subject) in binding.subjects.iter().filter(|(_, s)| !(s.kind == SubjectKind::Group && s.name == "system:masters")) {
                     let grant = Grant { binding, subject_index: *index, subject, rule };
                     cx.fail(object, Binding::subject_path(*index), format!("grants {subject} every permission cluster-wide via {}", chain_text(inventory, &grant)));
                 }

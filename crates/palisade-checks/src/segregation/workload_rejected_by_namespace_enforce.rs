@@ -1,14 +1,17 @@
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
 
-use crate::helpers::namespaces::{enforce_level, pinned_version_note, EnforceLabel};
+use crate::helpers::namespaces::{enforce_level, pinned_version, EnforceLabel, PinnedVersion};
 
 declare_check! {
     /// ## What it checks
     /// Workloads in a namespace whose Namespace object enforces `baseline` or
     /// `restricted`, judged with palisade's Pod Security checks at the scan's `--pss-version`:
     /// every control of that level the workload fails is reported at the
-    /// offending field. A namespace pinning another `enforce-version` is judged at the
-    /// scan's version, and the message says so.
+    /// offending field. For a namespace pinning another `enforce-version`, controls
+    /// that policy version does not have are left out; the others are judged with the
+    /// scan's version of their rules (they differ between versions only in corner
+    /// cases: Windows pods, user namespaces, seccomp annotations), and the message
+    /// says so.
     ///
     /// ## Why it matters
     /// Pod Security admission rejects such pods: a bare Pod fails to apply, and a
@@ -47,11 +50,16 @@ declare_check! {
             for ns in inventory.namespaces() {
                 let Some(object) = ns.object.map(|o| inventory.object(o)) else { continue };
                 let EnforceLabel::Level(Some(level)) = enforce_level(object) else { continue };
-                let pinned = pinned_version_note(object, version);
+                let (applies_at, pinned) = match pinned_version(object, version) {
+                    PinnedVersion::Judged => (version, String::new()),
+                    PinnedVersion::Other(v) => (v, format!("; judged at {version} for the namespace's pinned {v}")),
+                    PinnedVersion::Invalid(v) => (version, format!("; the namespace's enforce-version {v:?} is not a valid version, judged at {version}")),
+                };
                 for &w in &ns.workloads {
                     cx.evaluated();
                     let workload = inventory.workload(w);
-                    for failure in workload.pss_failures.iter().filter(|f| f.counts_at(level)) {
+                    // Controls added after a pinned version do not apply there.
+                    for failure in workload.pss_failures.iter().filter(|f| f.counts_at(level) && f.check.exists_at(applies_at)) {
                         cx.fail_workload(workload, failure.path.clone(), failure.pos, format!("{} rejected by {}, which enforces {level}: {} ({}){pinned}", if workload.id.kind == "Pod" { "would be" } else { "its pods would be" }, ns.display(), failure.message, failure.check.id));
                     }
                 }

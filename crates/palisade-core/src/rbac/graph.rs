@@ -210,26 +210,22 @@ impl RbacGraph {
     fn collect_rules(&self, start: usize) -> Vec<RuleRef> {
         let own =
             |i: usize| (0..self.roles[i].rules.len()).map(move |index| RuleRef { role: i, index });
+        // An aggregated role's own rules count too: in a cluster (or a dump
+        // of one) they are the union the controller wrote, and a manifest
+        // rarely sets any.
+        let mut rules: Vec<RuleRef> = own(start).collect();
         if self.roles[start].aggregation.is_none() {
-            return own(start).collect();
+            return rules;
         }
         let mut seen = vec![false; self.roles.len()];
         let mut stack = vec![start];
-        let mut rules = Vec::new();
         seen[start] = true;
-        // Built-in aggregated roles carry their bootstrap rules as their
-        // own; an object's own rules are what the controller overwrites.
-        if self.roles[start].object.is_none() {
-            rules.extend(own(start));
-        }
         while let Some(i) = stack.pop() {
             for &j in &self.aggregates[i] {
                 if std::mem::replace(&mut seen[j], true) {
                     continue;
                 }
-                if self.roles[j].aggregation.is_none() || self.roles[j].object.is_none() {
-                    rules.extend(own(j));
-                }
+                rules.extend(own(j));
                 stack.push(j);
             }
         }
@@ -238,30 +234,76 @@ impl RbacGraph {
         rules
     }
 
+    /// Reports every aggregation cycle once, at its first role in source
+    /// order: each role of it ends up with the union of all their rules.
     fn report_cycles(&self, objects: &[Resource], problems: &mut Vec<InventoryProblem>) {
-        for (i, targets) in self.aggregates.iter().enumerate() {
-            for &j in targets {
-                if j > i && self.aggregates[j].contains(&i) {
-                    let (Some(a), Some(b)) = (self.roles[i].object, self.roles[j].object) else {
-                        continue;
-                    };
-                    let path = self.roles[i]
-                        .aggregation
-                        .as_ref()
-                        .and_then(|s| s.first())
-                        .map(|(p, _)| p.clone())
-                        .unwrap_or_default();
-                    problems.push(problem_at(
-                        &objects[a],
-                        &path,
-                        format!(
-                            "ClusterRoles {:?} and {:?} aggregate each other; both end up with the union of their rules",
-                            objects[a].id.name, objects[b].id.name
-                        ),
-                    ));
+        let mut reported = vec![false; self.roles.len()];
+        for start in 0..self.roles.len() {
+            if reported[start] || self.aggregates[start].is_empty() {
+                continue;
+            }
+            // The roles from which `start` is reachable again.
+            let mut seen = vec![false; self.roles.len()];
+            let mut stack: Vec<usize> = self.aggregates[start].clone();
+            let mut cyclic = false;
+            while let Some(i) = stack.pop() {
+                if i == start {
+                    cyclic = true;
+                    continue;
+                }
+                if !std::mem::replace(&mut seen[i], true) {
+                    stack.extend(self.aggregates[i].iter().copied());
+                }
+            }
+            if !cyclic {
+                continue;
+            }
+            // The cycle's members: reachable from `start` and reaching it.
+            let members: Vec<usize> = (0..self.roles.len())
+                .filter(|&m| m == start || (seen[m] && self.reaches(m, start)))
+                .collect();
+            for &m in &members {
+                reported[m] = true;
+            }
+            let Some(object) = self.roles[start].object else {
+                continue;
+            };
+            let names: Vec<&str> = members
+                .iter()
+                .map(|&m| self.roles[m].name.as_str())
+                .collect();
+            let path = self.roles[start]
+                .aggregation
+                .as_ref()
+                .and_then(|s| s.first())
+                .map(|(p, _)| p.clone())
+                .unwrap_or_default();
+            problems.push(problem_at(
+                &objects[object],
+                &path,
+                format!(
+                    "ClusterRoles {} aggregate each other in a cycle; each ends up with the union of their rules",
+                    names.join(", ")
+                ),
+            ));
+        }
+    }
+
+    /// Whether role `from` aggregates `to`, directly or through others.
+    fn reaches(&self, from: usize, to: usize) -> bool {
+        let mut seen = vec![false; self.roles.len()];
+        let mut stack = vec![from];
+        while let Some(i) = stack.pop() {
+            for &j in &self.aggregates[i] {
+                if j == to {
+                    return true;
+                }
+                if !std::mem::replace(&mut seen[j], true) {
+                    stack.push(j);
                 }
             }
         }
+        false
     }
 
     fn add_binding(

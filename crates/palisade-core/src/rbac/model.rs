@@ -135,10 +135,33 @@ pub fn is_cluster_scoped(verb: &str, resource: &str) -> bool {
     if verb == "bind" && base == "clusterroles" {
         return false;
     }
+    // A RoleBinding reaches its own Namespace object by name, never the
+    // collection.
+    if base == "namespaces" {
+        return matches!(verb, "create" | "list" | "watch" | "deletecollection" | "*");
+    }
     matches!(
         base,
         "nodes"
             | "persistentvolumes"
+            | "tokenreviews"
+            | "subjectaccessreviews"
+            | "selfsubjectaccessreviews"
+            | "selfsubjectrulesreviews"
+            | "selfsubjectreviews"
+            | "runtimeclasses"
+            | "ingressclasses"
+            | "csidrivers"
+            | "csinodes"
+            | "volumeattachments"
+            | "apiservices"
+            | "flowschemas"
+            | "prioritylevelconfigurations"
+            | "ipaddresses"
+            | "servicecidrs"
+            | "componentstatuses"
+            | "mutatingadmissionpolicies"
+            | "mutatingadmissionpolicybindings"
             | "clusterroles"
             | "clusterrolebindings"
             | "certificatesigningrequests"
@@ -373,7 +396,14 @@ pub fn parse_subjects(
             continue;
         };
         let subject = match text("kind") {
-            Some("User") => Subject::user(name),
+            // The API server authenticates a service account as this user
+            // name, so such a User subject is the service account.
+            Some("User") => Subject::parse(name)
+                .filter(|s| {
+                    s.kind == SubjectKind::ServiceAccount
+                        && name.starts_with("system:serviceaccount:")
+                })
+                .unwrap_or_else(|| Subject::user(name)),
             Some("Group") => Subject::group(name),
             Some("ServiceAccount") => {
                 // The authorizer reads a RoleBinding's service account

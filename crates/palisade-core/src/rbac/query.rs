@@ -224,7 +224,10 @@ pub fn who_can<'g>(
     request: &Request,
     scope: Scope<'_>,
 ) -> Vec<SubjectGrants<'g>> {
-    let grants = inventory.rbac().grants_of(request, scope, false);
+    // Without an object name, a rule limited to names grants the power for
+    // those names: it counts, and its summary says which.
+    let any_object = matches!(request, Request::Resource { name: None, .. });
+    let grants = inventory.rbac().grants_of(request, scope, any_object);
     // Group by subject first: sorting 100,000 grants by subject name would
     // cost more than finding them.
     let mut by_subject: HashMap<&Subject, Vec<Grant<'_>>> = HashMap::new();
@@ -351,6 +354,10 @@ enum Node {
     LegacyTokensIn(Option<String>),
     /// Every user named in a binding (impersonation).
     Users,
+    /// The service accounts of this name in a namespace (`None`: in any).
+    NamedAccounts(Option<String>, String),
+    /// The service account whose legacy token Secret has this name.
+    NamedTokenSecret(Option<String>, String),
 }
 
 #[derive(Debug, Clone)]
@@ -402,6 +409,24 @@ struct Lever {
     /// Where the lever leads when granted in a namespace (`Some`) or
     /// cluster-wide (`None`); `None` when it leads nowhere from there.
     target: fn(Option<&str>) -> Option<Node>,
+    /// Where a rule limited to `resourceNames` leads, per name.
+    named: Option<fn(Option<&str>, &str) -> Node>,
+}
+
+fn named_user(_: Option<&str>, name: &str) -> Node {
+    Node::Subject(Subject::user(name))
+}
+
+fn named_group(_: Option<&str>, name: &str) -> Node {
+    Node::Subject(Subject::group(name))
+}
+
+fn named_account(ns: Option<&str>, name: &str) -> Node {
+    Node::NamedAccounts(ns.map(str::to_string), name.to_string())
+}
+
+fn named_token_secret(ns: Option<&str>, name: &str) -> Node {
+    Node::NamedTokenSecret(ns.map(str::to_string), name.to_string())
 }
 
 const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
@@ -427,6 +452,7 @@ const LEVERS: &[Lever] = &[
         all: true,
         action: "bind cluster-admin to itself (bind on clusterroles, create clusterrolebindings)",
         target: cluster_only,
+        named: None,
     },
     Lever {
         requests: &[
@@ -437,18 +463,32 @@ const LEVERS: &[Lever] = &[
         action:
             "add any permission to the ClusterRoles it holds (escalate and update on clusterroles)",
         target: cluster_only,
+        named: None,
+    },
+    Lever {
+        requests: &[
+            ("escalate", RBAC_GROUP, "clusterroles", None),
+            ("patch", RBAC_GROUP, "clusterroles", None),
+        ],
+        all: true,
+        action:
+            "add any permission to the ClusterRoles it holds (escalate and patch on clusterroles)",
+        target: cluster_only,
+        named: None,
     },
     Lever {
         requests: &[("impersonate", "", "groups", Some("system:masters"))],
         all: false,
         action: "impersonate the group system:masters",
         target: cluster_only,
+        named: Some(named_group),
     },
     Lever {
         requests: &[("impersonate", "", "users", None)],
         all: false,
         action: "impersonate any user",
         target: |ns| ns.is_none().then_some(Node::Users),
+        named: Some(named_user),
     },
     Lever {
         requests: &[
@@ -464,18 +504,21 @@ const LEVERS: &[Lever] = &[
         all: false,
         action: "create a pod that mounts the token of any service account",
         target: accounts_of,
+        named: None,
     },
     Lever {
         requests: &[("create", "", "serviceaccounts/token", None)],
         all: false,
         action: "mint a token for any service account",
         target: accounts_of,
+        named: Some(named_account),
     },
     Lever {
         requests: &[("impersonate", "", "serviceaccounts", None)],
         all: false,
         action: "impersonate any service account",
         target: accounts_of,
+        named: Some(named_account),
     },
     Lever {
         requests: &[
@@ -485,6 +528,7 @@ const LEVERS: &[Lever] = &[
         all: false,
         action: "exec into running pods and read their service account tokens",
         target: running_in,
+        named: None,
     },
     Lever {
         requests: &[
@@ -498,6 +542,7 @@ const LEVERS: &[Lever] = &[
         all: false,
         action: "change the pod template of running controllers",
         target: running_in,
+        named: None,
     },
     Lever {
         requests: &[
@@ -507,12 +552,14 @@ const LEVERS: &[Lever] = &[
         all: false,
         action: "run commands in any pod through the kubelet API (nodes/proxy)",
         target: |ns| ns.is_none().then_some(Node::RunningIn(None)),
+        named: None,
     },
     Lever {
         requests: &[("get", "", "secrets", None), ("list", "", "secrets", None)],
         all: false,
         action: "read legacy service account token Secrets",
         target: |ns| Some(Node::LegacyTokensIn(ns.map(str::to_string))),
+        named: Some(named_token_secret),
     },
 ];
 
@@ -565,14 +612,30 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
                 // bindings: judged per subject below.
                 continue;
             }
-            let Some(rule) = lever.requests.iter().find_map(holds) else {
-                continue;
-            };
             let action = match ns {
                 Some(ns) => format!("{} in {}", lever.action, scope_text(Some(ns))),
                 None => format!("{} cluster-wide", lever.action),
             };
-            targets.push((target, action, rule));
+            if let Some(rule) = lever.requests.iter().find_map(holds) {
+                targets.push((target, action, rule));
+                continue;
+            }
+            // A rule limited to names leads to those objects only.
+            let Some(named) = lever.named else { continue };
+            for &(verb, group, resource, _) in lever.requests {
+                for &r in rules {
+                    let rule = graph.rule(r);
+                    if rule.resource_names.is_empty()
+                        || !rule.grants_resource(verb, group, resource, None)
+                    {
+                        continue;
+                    }
+                    for name in &rule.resource_names {
+                        let action = format!("{} (only {name:?})", action);
+                        targets.push((named(ns, name), action, r));
+                    }
+                }
+            }
         }
         for (target, action, rule) in targets {
             for (i, s) in &binding.subjects {
@@ -653,6 +716,16 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
         let ns = sa.id.namespace.as_deref().unwrap_or("");
         accounts.insert(Subject::service_account(ns, &sa.id.name), ());
     }
+    // Every namespace has a `default` service account, scanned or not.
+    for ns in inventory.namespaces() {
+        let name = ns.name.as_deref().unwrap_or("");
+        accounts.insert(Subject::service_account(name, "default"), ());
+    }
+    for binding in graph.bindings() {
+        if let Some(ns) = &binding.namespace {
+            accounts.insert(Subject::service_account(ns, "default"), ());
+        }
+    }
     for s in members
         .iter()
         .filter(|s| s.kind == SubjectKind::ServiceAccount)
@@ -667,6 +740,24 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
                 Edge {
                     to: Node::Subject(Subject::group(&group)),
                     action: format!("is a member of group {group}"),
+                    grant: None,
+                },
+            );
+        }
+    }
+    // Named pools: accounts by name, legacy token Secrets by name.
+    for sa in accounts.keys() {
+        let ns = sa.namespace.clone();
+        for pool in [
+            Node::NamedAccounts(ns.clone(), sa.name.clone()),
+            Node::NamedAccounts(None, sa.name.clone()),
+        ] {
+            add(
+                &mut edges,
+                pool,
+                Edge {
+                    to: Node::Subject(sa.clone()),
+                    action: format!("obtain the token of {sa}"),
                     grant: None,
                 },
             );
@@ -687,8 +778,31 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
             );
         }
     }
+    // Only pods that mount their token give it away to exec: the pod's
+    // setting wins over its service account's.
+    let no_automount: std::collections::HashSet<(&str, &str)> = inventory
+        .of_kind("ServiceAccount")
+        .filter(|sa| {
+            sa.value
+                .get("automountServiceAccountToken")
+                .and_then(Value::as_bool)
+                == Some(false)
+        })
+        .map(|sa| {
+            (
+                sa.id.namespace.as_deref().unwrap_or(""),
+                sa.id.name.as_str(),
+            )
+        })
+        .collect();
     for w in inventory.workloads() {
         let ns = w.namespace().unwrap_or("");
+        let mounts = w
+            .automount_token
+            .unwrap_or_else(|| !no_automount.contains(&(ns, w.service_account.as_str())));
+        if !mounts {
+            continue;
+        }
         let sa = Subject::service_account(ns, &w.service_account);
         for pool in [Node::RunningIn(Some(ns.to_string())), Node::RunningIn(None)] {
             add(
@@ -705,10 +819,8 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
     for secret in inventory.of_kind("Secret") {
         let is_token = secret.value.get("type").and_then(Value::as_str)
             == Some("kubernetes.io/service-account-token");
-        let (Some(ns), Some(name)) = (
-            secret.id.namespace.as_deref(),
-            secret.annotation("kubernetes.io/service-account.name"),
-        ) else {
+        let ns = secret.id.namespace.as_deref().unwrap_or("");
+        let Some(name) = secret.annotation("kubernetes.io/service-account.name") else {
             continue;
         };
         if !is_token {
@@ -718,6 +830,8 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
         for pool in [
             Node::LegacyTokensIn(Some(ns.to_string())),
             Node::LegacyTokensIn(None),
+            Node::NamedTokenSecret(Some(ns.to_string()), secret.id.name.clone()),
+            Node::NamedTokenSecret(None, secret.id.name.clone()),
         ] {
             add(
                 &mut edges,
@@ -787,10 +901,21 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
         let Some(&d) = dist.get(&start) else { continue };
         // Holding admin power directly is what cluster-admin bindings
         // report; a path is about gaining it.
-        let direct = edges.get(&start).is_some_and(|l| {
-            l.iter()
-                .any(|e| e.to == Node::Admin && e.action.starts_with("holds"))
-        });
+        // Holding admin power already (itself or through a group it is in)
+        // is what cluster-admin bindings report; a path is about gaining it.
+        let holds_directly = |node: &Node| {
+            edges.get(node).is_some_and(|l| {
+                l.iter().any(|e| {
+                    e.to == Node::Admin
+                        && (e.action.starts_with("holds")
+                            || e.action.starts_with("is all-powerful"))
+                })
+            })
+        };
+        let direct = holds_directly(&start)
+            || s.implicit_groups()
+                .iter()
+                .any(|g| holds_directly(&Node::Subject(Subject::group(g))));
         if d == 0 || direct {
             continue;
         }

@@ -8,7 +8,7 @@ use palisade_collect::{discover, Limits};
 use palisade_core::rbac::query::{
     can, escalation_paths, is_superuser, who_can, ChainTexts, Step, SubjectEntry,
 };
-use palisade_core::rbac::{request_for, Request, Scope, Subject};
+use palisade_core::rbac::{request_for, Request, Scope, Subject, SubjectKind};
 use palisade_core::{InputError, Inventory, Settings};
 use palisade_engine::Engine;
 use serde_json::json;
@@ -193,6 +193,9 @@ pub fn run(command: RbacCommand) -> Result<u8> {
             timing("can", started);
             let mut all_groups = who.implicit_groups();
             all_groups.extend(groups.iter().cloned());
+            if who.kind == SubjectKind::Group {
+                all_groups.push(who.name.clone());
+            }
             let superuser = is_superuser(loaded.inventory.rbac(), &who, &all_groups);
             report_problems(&loaded, input.format);
             match input.format {
