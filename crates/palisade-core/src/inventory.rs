@@ -149,12 +149,22 @@ impl Workload {
                 host_access.push(format!("privileged {}", c.describe()));
             }
         }
+        let mut pod_labels = labels_of(labels_value);
+        // The Job controller labels its pods with the Job's name, and
+        // policies select them by it.
+        if resource.kind() == "Job" {
+            for key in ["job-name", "batch.kubernetes.io/job-name"] {
+                pod_labels
+                    .entry(key.to_string())
+                    .or_insert_with(|| resource.id.name.clone());
+            }
+        }
         Workload {
             id: Arc::clone(&resource.id),
             file: Arc::clone(&resource.source.file),
             pos: resource.source.pos,
             namespace_pos: locate(&FieldPath::root().join("metadata").join("namespace")),
-            pod_labels: labels_of(labels_value),
+            pod_labels,
             pod_labels_pos: locate(&pod_labels_path),
             pod_labels_path: shared_path(&pod_labels_path),
             pod_spec_pos: locate(&pod.spec_path),

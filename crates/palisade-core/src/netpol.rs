@@ -47,11 +47,20 @@ pub struct Rule {
     /// `None` when the rule lists no peers: it then allows every source
     /// (ingress) or destination (egress), inside the cluster and out.
     pub peers: Option<Vec<(FieldPath, Peer)>>,
+    /// The ports the rule is limited to, as `53/UDP` (empty: all ports).
+    pub ports: Vec<String>,
 }
 
 impl Rule {
     pub fn allows_every_peer(&self) -> bool {
         self.peers.is_none()
+    }
+
+    /// Whether the rule is limited to DNS (port 53): allowing that to
+    /// every destination is how pods reach the cluster's name server, and
+    /// a default deny for egress usually keeps it.
+    pub fn dns_only(&self) -> bool {
+        !self.ports.is_empty() && self.ports.iter().all(|p| p == "53/UDP" || p == "53/TCP")
     }
 }
 
@@ -125,7 +134,26 @@ impl NetworkPolicy {
                                 })
                                 .collect()
                         });
-                    Rule { path, peers }
+                    let ports = rule
+                        .get("ports")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(|p| {
+                            let port = match p.get("port") {
+                                Some(Value::String(name)) => name.clone(),
+                                Some(Value::Number(n)) => n.to_string(),
+                                _ => "all".to_string(),
+                            };
+                            let protocol =
+                                p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
+                            match p.get("endPort").and_then(Value::as_u64) {
+                                Some(end) => format!("{port}-{end}/{protocol}"),
+                                None => format!("{port}/{protocol}"),
+                            }
+                        })
+                        .collect();
+                    Rule { path, peers, ports }
                 })
                 .collect()
         };
@@ -177,7 +205,10 @@ impl NetworkPolicy {
     pub fn denies_all_egress_by_default(&self) -> bool {
         self.selects_all_pods()
             && self.isolates_egress
-            && !self.egress.iter().any(Rule::allows_every_peer)
+            && !self
+                .egress
+                .iter()
+                .any(|r| r.allows_every_peer() && !r.dns_only())
     }
 }
 

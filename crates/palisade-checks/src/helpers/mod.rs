@@ -8,6 +8,7 @@ pub mod ids;
 pub mod images;
 pub mod ingress;
 pub mod namespaces;
+pub mod network;
 pub mod pss_versions;
 pub mod rbac;
 pub mod requirements;

@@ -1,11 +1,15 @@
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
 
+use crate::helpers::network::{report_allow_all, Direction};
+
 declare_check! {
     /// ## What it checks
     /// Egress rules of NetworkPolicies (that isolate egress) which let every destination
     /// through: a rule without `to` (or with an empty list), a peer `namespaceSelector:
     /// {}` without a narrowing podSelector (every pod of every namespace), or an ipBlock
-    /// of `0.0.0.0/0` or `::/0`.
+    /// of `0.0.0.0/0` or `::/0` (with or without `except`). A rule limited to ports says
+    /// which; rules limited to DNS (port 53) are not judged, since that is how pods reach
+    /// the cluster's name server.
     ///
     /// ## Why it matters
     /// An allow-all rule cancels the isolation the policy was written for; the policy
@@ -34,27 +38,7 @@ declare_check! {
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
-            for policy in inventory.network_policies() {
-                if !policy.isolates_egress {
-                    continue;
-                }
-                cx.evaluated();
-                let object = inventory.object(policy.object);
-                for rule in &policy.egress {
-                    match &rule.peers {
-                        None => cx.fail(object, rule.path.clone(), "allows egress to every destination (the rule has no `to`)"),
-                        Some(peers) => {
-                            for (path, peer) in peers {
-                                if peer.is_all_pods_everywhere() {
-                                    cx.fail(object, path.clone(), "allows egress to every pod of every namespace");
-                                } else if peer.is_any_address() {
-                                    cx.fail(object, path.join("ipBlock").join("cidr"), "allows egress to any address");
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            report_allow_all(inventory, cx, Direction::Egress);
         }
     }
 }

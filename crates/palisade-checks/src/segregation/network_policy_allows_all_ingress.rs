@@ -1,11 +1,14 @@
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
 
+use crate::helpers::network::{report_allow_all, Direction};
+
 declare_check! {
     /// ## What it checks
     /// Ingress rules of NetworkPolicies (that isolate ingress) which let every source
     /// through: a rule without `from` (or with an empty list), a peer `namespaceSelector:
     /// {}` without a narrowing podSelector (every pod of every namespace), or an ipBlock
-    /// of `0.0.0.0/0` or `::/0`.
+    /// of `0.0.0.0/0` or `::/0` (with or without `except`). A rule limited to ports says
+    /// which: every source may still reach them.
     ///
     /// ## Why it matters
     /// An allow-all rule cancels the isolation the policy was written for; the policy
@@ -33,27 +36,7 @@ declare_check! {
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
-            for policy in inventory.network_policies() {
-                if !policy.isolates_ingress {
-                    continue;
-                }
-                cx.evaluated();
-                let object = inventory.object(policy.object);
-                for rule in &policy.ingress {
-                    match &rule.peers {
-                        None => cx.fail(object, rule.path.clone(), "allows ingress from every source (the rule has no `from`)"),
-                        Some(peers) => {
-                            for (path, peer) in peers {
-                                if peer.is_all_pods_everywhere() {
-                                    cx.fail(object, path.clone(), "allows ingress from every pod of every namespace");
-                                } else if peer.is_any_address() {
-                                    cx.fail(object, path.join("ipBlock").join("cidr"), "allows ingress from any address");
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            report_allow_all(inventory, cx, Direction::Ingress);
         }
     }
 }

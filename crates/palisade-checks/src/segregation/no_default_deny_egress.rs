@@ -7,7 +7,8 @@ declare_check! {
     /// Namespaces that have NetworkPolicies but none that isolates all their pods for
     /// egress. A default deny selects every pod (`podSelector: {}`), lists Egress among
     /// its `policyTypes` (when they are omitted, Egress counts only if the policy has
-    /// egress rules), and has no rule that allows every destination. Namespaces without
+    /// egress rules), and has no rule that allows every destination (one limited to DNS,
+    /// port 53, is allowed: that is how such policies keep name resolution). Namespaces without
     /// any NetworkPolicy are reported by PAL-NET-001 instead.
     ///
     /// ## Why it matters
