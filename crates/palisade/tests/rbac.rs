@@ -235,3 +235,61 @@ fn secret_rotation_age_is_configurable() {
     assert_eq!(count("90"), 1);
     assert_eq!(count("1000"), 0);
 }
+
+#[test]
+fn answers_say_when_they_may_be_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\n",
+    )
+    .unwrap();
+    let (code, doc) = rbac_json(&["who-can", "get", "pods", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(
+        doc["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no Role, ClusterRole"),
+        "{doc}"
+    );
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: eve}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:clusterrole-aggregation-controller}\nsubjects:\n- {apiGroup: rbac.authorization.k8s.io, kind: User, name: eve}\n",
+    )
+    .unwrap();
+    let (_, doc) = rbac_json(&["can", "User/eve", dir.path().to_str().unwrap()]);
+    let warnings = doc["warnings"].to_string();
+    assert!(
+        warnings.contains("rules are unknown") && warnings.contains("ClusterRoleBinding eve"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn malformed_verbs_and_resources_are_usage_errors() {
+    let data = rbac_data();
+    for (verb, resource) in [
+        ("GET", "pods"),
+        ("", "pods"),
+        ("get", "pods/"),
+        ("get", "."),
+        ("get", "pods/exec/x"),
+    ] {
+        let output = palisade()
+            .args(["rbac", "who-can", verb, resource, &data])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{verb:?} {resource:?}");
+    }
+    let (code, doc) = rbac_json(&[
+        "who-can",
+        "create",
+        "deployments.v1.apps",
+        "-n",
+        "platform",
+        &data,
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["apiGroup"], "apps");
+}

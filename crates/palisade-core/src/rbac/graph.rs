@@ -121,12 +121,28 @@ impl RbacGraph {
         } else {
             Some(resource.id.namespace.clone().unwrap_or_default())
         };
-        let rules = resource
-            .value
-            .get("rules")
-            .and_then(Value::as_array)
-            .map(|rules| rules.iter().map(PolicyRule::parse).collect())
-            .unwrap_or_default();
+        let rules_path = FieldPath::root().join("rules");
+        let rules = match resource.value.get("rules") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(rules)) => rules
+                .iter()
+                .enumerate()
+                .map(|(i, rule)| {
+                    for problem in PolicyRule::shape_problems(rule) {
+                        problems.push(problem_at(resource, &rules_path.join(i), problem));
+                    }
+                    PolicyRule::parse(rule)
+                })
+                .collect(),
+            Some(_) => {
+                problems.push(problem_at(
+                    resource,
+                    &rules_path,
+                    "`rules` is not a list; the role grants nothing".to_string(),
+                ));
+                Vec::new()
+            }
+        };
         let aggregation = cluster
             .then(|| resource.value.get("aggregationRule"))
             .flatten()
@@ -136,6 +152,13 @@ impl RbacGraph {
                 let base = FieldPath::root()
                     .join("aggregationRule")
                     .join("clusterRoleSelectors");
+                if selectors.is_none() {
+                    problems.push(problem_at(
+                        resource,
+                        &base,
+                        "aggregationRule has no list of clusterRoleSelectors; it aggregates nothing".to_string(),
+                    ));
+                }
                 selectors
                     .into_iter()
                     .flatten()

@@ -79,9 +79,11 @@ impl Subject {
         match kind.to_ascii_lowercase().as_str() {
             "user" | "u" if !rest.is_empty() => Some(Subject::user(rest)),
             "group" | "g" if !rest.is_empty() => Some(Subject::group(rest)),
+            // `sa//name`: a service account of the namespace the manifests
+            // are applied to.
             "serviceaccount" | "sa" => {
                 let (ns, name) = rest.split_once('/')?;
-                (!ns.is_empty() && !name.is_empty() && !name.contains('/'))
+                (!name.is_empty() && !name.contains('/'))
                     .then(|| Subject::service_account(ns, name))
             }
             _ => None,
@@ -229,6 +231,28 @@ impl PolicyRule {
             resource_names: strings(value.get("resourceNames")),
             non_resource_urls: strings(value.get("nonResourceURLs")),
         }
+    }
+
+    /// What the API server would reject in a rule's shape (a list written
+    /// as a string, say): such fields grant nothing here.
+    pub fn shape_problems(value: &Value) -> Vec<String> {
+        let Some(rule) = value.as_object() else {
+            return vec!["rule is not a mapping; it grants nothing".to_string()];
+        };
+        [
+            "verbs",
+            "apiGroups",
+            "resources",
+            "resourceNames",
+            "nonResourceURLs",
+        ]
+        .iter()
+        .filter(|key| {
+            rule.get(**key)
+                .is_some_and(|v| !v.is_array() && !v.is_null())
+        })
+        .map(|key| format!("`{key}` is not a list; it is ignored"))
+        .collect()
     }
 
     pub fn from_static(verbs: &[&str], groups: &[&str], resources: &[&str]) -> PolicyRule {
@@ -386,7 +410,14 @@ pub fn parse_subjects(
     resource: &Resource,
     mut problem: impl FnMut(FieldPath, String),
 ) -> Vec<(usize, Subject)> {
-    let list = resource.value.get("subjects").and_then(Value::as_array);
+    let subjects = resource.value.get("subjects");
+    if subjects.is_some_and(|s| !s.is_array() && !s.is_null()) {
+        problem(
+            FieldPath::root().join("subjects"),
+            "`subjects` is not a list".to_string(),
+        );
+    }
+    let list = subjects.and_then(Value::as_array);
     let mut out = Vec::new();
     for (i, s) in list.into_iter().flatten().enumerate() {
         let text = |k: &str| s.get(k).and_then(Value::as_str).filter(|v| !v.is_empty());

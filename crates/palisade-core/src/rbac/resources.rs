@@ -40,6 +40,23 @@ const GROUPS: &[(&str, &str)] = &[
         "admissionregistration.k8s.io",
     ),
     ("customresourcedefinitions", "apiextensions.k8s.io"),
+    ("apiservices", "apiregistration.k8s.io"),
+    ("flowschemas", "flowcontrol.apiserver.k8s.io"),
+    (
+        "prioritylevelconfigurations",
+        "flowcontrol.apiserver.k8s.io",
+    ),
+    ("ipaddresses", "networking.k8s.io"),
+    ("servicecidrs", "networking.k8s.io"),
+    ("componentstatuses", ""),
+    ("mutatingadmissionpolicies", "admissionregistration.k8s.io"),
+    (
+        "mutatingadmissionpolicybindings",
+        "admissionregistration.k8s.io",
+    ),
+    ("resourceclaims", "resource.k8s.io"),
+    ("resourceclaimtemplates", "resource.k8s.io"),
+    ("deviceclasses", "resource.k8s.io"),
     ("controllerrevisions", "apps"),
     ("daemonsets", "apps"),
     ("deployments", "apps"),
@@ -122,6 +139,12 @@ pub enum ResourceError {
     Unknown(String),
     #[error("empty resource name")]
     Empty,
+    #[error("malformed resource {0:?}: write RESOURCE, RESOURCE/SUBRESOURCE or RESOURCE.GROUP")]
+    Malformed(String),
+    #[error(
+        "malformed verb {0:?}: verbs are lower case (get, list, create, impersonate, ...) or *"
+    )]
+    Verb(String),
 }
 
 /// Builds the request for `verb` on `resource`: `pods`, `pods/exec`,
@@ -136,20 +159,35 @@ pub fn request_for(
     if resource.is_empty() {
         return Err(ResourceError::Empty);
     }
+    if verb != "*" && (verb.is_empty() || !verb.bytes().all(|b| b.is_ascii_lowercase())) {
+        return Err(ResourceError::Verb(verb.to_string()));
+    }
     if resource.starts_with('/') {
         return Ok(Request::NonResource {
             verb: verb.to_string(),
             path: resource.to_string(),
         });
     }
+    let malformed = || ResourceError::Malformed(resource.to_string());
     let (base, sub) = match resource.split_once('/') {
         Some((b, s)) => (b, Some(s)),
         None => (resource, None),
     };
+    if base.is_empty() || sub.is_some_and(|s| s.is_empty() || s.contains('/')) {
+        return Err(malformed());
+    }
     let lower = base.to_ascii_lowercase();
     let (plural, group) = if lower == "*" {
         ("*".to_string(), "*".to_string())
     } else if let Some((plural, group)) = lower.split_once('.') {
+        // kubectl's RESOURCE.VERSION.GROUP: the version does not matter.
+        let group = match group.split_once('.') {
+            Some((version, rest)) if is_version(version) => rest,
+            _ => group,
+        };
+        if plural.is_empty() || group.is_empty() || group.split('.').any(str::is_empty) {
+            return Err(malformed());
+        }
         (plural.to_string(), group.to_string())
     } else {
         let plural = ALIASES
@@ -173,6 +211,23 @@ pub fn request_for(
         resource,
         name: name.map(str::to_string),
     })
+}
+
+/// `v1`, `v1beta2`, `v2alpha1`.
+fn is_version(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('v') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return false;
+    }
+    let rest = &rest[digits..];
+    rest.is_empty()
+        || ["alpha", "beta"].iter().any(|stage| {
+            rest.strip_prefix(stage)
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
 }
 
 #[cfg(test)]
@@ -204,5 +259,21 @@ mod tests {
         assert_eq!(p("/metrics"), ("<url>".into(), "/metrics".into()));
         assert_eq!(p("*"), ("*".into(), "*".into()));
         assert!(request_for("get", "widgets", None).is_err());
+        assert_eq!(
+            p("deployments.v1.apps"),
+            ("apps".into(), "deployments".into())
+        );
+        assert_eq!(
+            p("apiservices"),
+            ("apiregistration.k8s.io".into(), "apiservices".into())
+        );
+        for bad in ["pods/", ".", "pods/exec/x", "/", "a..b"] {
+            if bad.starts_with('/') {
+                continue;
+            }
+            assert!(request_for("get", bad, None).is_err(), "{bad}");
+        }
+        assert!(request_for("GET", "pods", None).is_err());
+        assert!(request_for("", "pods", None).is_err());
     }
 }

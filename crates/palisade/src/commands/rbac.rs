@@ -39,11 +39,56 @@ fn load(input: &RbacInput) -> Loaded {
     outcome.errors.extend(discovery_errors);
     engine.evaluate_inventory(&mut outcome);
     timing("load", started);
+    let inventory = std::mem::take(&mut outcome.inventory);
+    let mut warnings = outcome.warnings;
+    warnings.extend(completeness_warnings(&inventory));
     Loaded {
-        inventory: std::mem::take(&mut outcome.inventory),
+        inventory,
         errors: outcome.errors,
-        warnings: outcome.warnings,
+        warnings,
     }
+}
+
+/// What makes an answer incomplete: no RBAC objects at all, or bindings
+/// to roles whose rules are unknown (missing, or built-in ones palisade
+/// does not model).
+fn completeness_warnings(inventory: &Inventory) -> Vec<InputError> {
+    let graph = inventory.rbac();
+    let rbac_objects = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]
+        .iter()
+        .map(|k| inventory.of_kind(k).count())
+        .sum::<usize>();
+    if rbac_objects == 0 {
+        return vec![InputError::new(
+            "<inputs>",
+            None,
+            "no Role, ClusterRole, RoleBinding or ClusterRoleBinding was found in the inputs; only the built-in roles are known",
+        )];
+    }
+    let unknown: Vec<&palisade_core::rbac::Binding> = graph
+        .bindings()
+        .iter()
+        .filter(|b| b.role.is_none())
+        .collect();
+    let Some(first) = unknown.first() else {
+        return Vec::new();
+    };
+    let object = inventory.object(first.object);
+    let examples: Vec<String> = unknown
+        .iter()
+        .take(3)
+        .map(|b| format!("{} → {} {}", b.display(), b.role_ref.kind, b.role_ref.name))
+        .collect();
+    vec![InputError::new(
+        object.source.file.to_string(),
+        Some(object.source.pos),
+        format!(
+            "{} binding(s) refer to roles whose rules are unknown (not in the inputs, or built-in roles palisade does not model), so answers about their subjects may be incomplete: {}{}",
+            unknown.len(),
+            examples.join("; "),
+            if unknown.len() > 3 { "; ..." } else { "" }
+        ),
+    )]
 }
 
 /// Input problems go to standard error in the table format and into the
@@ -297,6 +342,7 @@ pub fn run(command: RbacCommand) -> Result<u8> {
 
 fn subject_text(kind: &str, name: &str, namespace: Option<&str>) -> String {
     match namespace {
+        Some("") => format!("{kind} {name} (namespace unset)"),
         Some(ns) => format!("{kind} {ns}/{name}"),
         None => format!("{kind} {name}"),
     }
