@@ -39,6 +39,22 @@ pub fn fail_namespace(
     }
 }
 
+/// Reports every namespace the checks judge that `lacks` something, with
+/// `what` it lacks.
+pub fn report_namespaces_lacking(
+    inventory: &Inventory,
+    cx: &mut InventoryContext<'_>,
+    lacks: impl Fn(&NamespaceEntry) -> bool,
+    what: &str,
+) {
+    for ns in considered(inventory) {
+        cx.evaluated();
+        if lacks(ns) {
+            fail_namespace(inventory, cx, ns, format!("{} has no {what}", ns.display()));
+        }
+    }
+}
+
 /// A namespace's `enforce` label.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnforceLabel {

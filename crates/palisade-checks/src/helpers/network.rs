@@ -4,6 +4,8 @@
 use palisade_core::netpol::{NetworkPolicy, Peer, Rule};
 use palisade_core::{Inventory, InventoryContext};
 
+use crate::helpers::namespaces::{considered, fail_namespace};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     Ingress,
@@ -90,6 +92,37 @@ pub fn report_allow_all(
                     );
                 }
             }
+        }
+    }
+}
+
+/// Reports every judged namespace that has NetworkPolicies but none that
+/// denies `direction` to all its pods by default.
+pub fn report_missing_default_deny(
+    inventory: &Inventory,
+    cx: &mut InventoryContext<'_>,
+    direction: Direction,
+) {
+    let policies = inventory.network_policies();
+    let word = match direction {
+        Direction::Ingress => "ingress",
+        Direction::Egress => "egress",
+    };
+    for ns in considered(inventory) {
+        if ns.network_policies.is_empty() {
+            continue;
+        }
+        cx.evaluated();
+        let denies = ns.network_policies.iter().any(|&p| match direction {
+            Direction::Ingress => policies[p].denies_all_ingress_by_default(),
+            Direction::Egress => policies[p].denies_all_egress_by_default(),
+        });
+        if !denies {
+            let message = format!(
+                "{} has NetworkPolicies but none denies {word} to all its pods by default",
+                ns.display()
+            );
+            fail_namespace(inventory, cx, ns, message);
         }
     }
 }

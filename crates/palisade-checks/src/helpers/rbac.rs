@@ -305,3 +305,28 @@ pub fn bound_role_text(inventory: &Inventory, binding: &Binding) -> String {
         ),
     }
 }
+
+/// Reports every subject (of the bindings the checks judge) for which
+/// `named` gives a reason: what the binding then hands to whom.
+pub fn report_subjects(
+    inventory: &Inventory,
+    cx: &mut InventoryContext<'_>,
+    named: impl Fn(&Subject) -> Option<&'static str>,
+) {
+    for binding in judged_bindings(inventory.rbac()) {
+        cx.evaluated();
+        let object = inventory.object(binding.object);
+        for (index, subject) in &binding.subjects {
+            if let Some(why) = named(subject) {
+                cx.fail(
+                    object,
+                    Binding::subject_path(*index),
+                    format!(
+                        "grants {} to {subject}{why}",
+                        bound_role_text(inventory, binding)
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,7 +1,7 @@
-use palisade_core::rbac::{Binding, SubjectKind};
+use palisade_core::rbac::SubjectKind;
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
 
-use crate::helpers::rbac::{bound_role_text, judged_bindings};
+use crate::helpers::rbac::report_subjects;
 
 declare_check! {
     /// ## What it checks
@@ -35,17 +35,11 @@ declare_check! {
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
-            for binding in judged_bindings(inventory.rbac()) {
-                cx.evaluated();
-                let object = inventory.object(binding.object);
-                for (index, subject) in &binding.subjects {
-                    let everyone = subject.kind == SubjectKind::Group
-                        && matches!(subject.name.as_str(), "system:authenticated" | "system:serviceaccounts");
-                    if everyone {
-                        cx.fail(object, Binding::subject_path(*index), format!("grants {} to {subject}, which holds every {}", bound_role_text(inventory, binding), if subject.name == "system:authenticated" { "authenticated user and service account" } else { "service account of the cluster" }));
-                    }
-                }
-            }
+            report_subjects(inventory, cx, |subject| match (subject.kind, subject.name.as_str()) {
+                (SubjectKind::Group, "system:authenticated") => Some(", which holds every authenticated user and service account"),
+                (SubjectKind::Group, "system:serviceaccounts") => Some(", which holds every service account of the cluster"),
+                _ => None,
+            });
         }
     }
 }

@@ -1,7 +1,7 @@
-use palisade_core::rbac::{Binding, SubjectKind};
+use palisade_core::rbac::SubjectKind;
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
 
-use crate::helpers::rbac::{bound_role_text, judged_bindings};
+use crate::helpers::rbac::report_subjects;
 
 declare_check! {
     /// ## What it checks
@@ -34,15 +34,10 @@ declare_check! {
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
-            for binding in judged_bindings(inventory.rbac()) {
-                cx.evaluated();
-                let object = inventory.object(binding.object);
-                for (index, subject) in &binding.subjects {
-                    if subject.kind == SubjectKind::ServiceAccount && subject.name == "default" && !subject.is_control_plane() {
-                        cx.fail(object, Binding::subject_path(*index), format!("grants {} to {subject}, which every pod of the namespace without its own service account runs as", bound_role_text(inventory, binding)));
-                    }
-                }
-            }
+            report_subjects(inventory, cx, |subject| {
+                (subject.kind == SubjectKind::ServiceAccount && subject.name == "default" && !subject.is_control_plane())
+                    .then_some(", which every pod of the namespace without its own service account runs as")
+            });
         }
     }
 }

@@ -1,7 +1,7 @@
-use palisade_core::rbac::{Binding, SubjectKind};
+use palisade_core::rbac::SubjectKind;
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
 
-use crate::helpers::rbac::{bound_role_text, judged_bindings};
+use crate::helpers::rbac::report_subjects;
 
 declare_check! {
     /// ## What it checks
@@ -33,20 +33,14 @@ declare_check! {
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
-            for binding in judged_bindings(inventory.rbac()) {
-                cx.evaluated();
-                let object = inventory.object(binding.object);
-                for (index, subject) in &binding.subjects {
-                    let anonymous = match subject.kind {
-                        SubjectKind::User => subject.name == "system:anonymous",
-                        SubjectKind::Group => subject.name == "system:unauthenticated",
-                        SubjectKind::ServiceAccount => false,
-                    };
-                    if anonymous {
-                        cx.fail(object, Binding::subject_path(*index), format!("grants {} to {subject}: anyone who reaches the API server holds it", bound_role_text(inventory, binding)));
-                    }
-                }
-            }
+            report_subjects(inventory, cx, |subject| {
+                let anonymous = match subject.kind {
+                    SubjectKind::User => subject.name == "system:anonymous",
+                    SubjectKind::Group => subject.name == "system:unauthenticated",
+                    SubjectKind::ServiceAccount => false,
+                };
+                anonymous.then_some(": anyone who reaches the API server holds it")
+            });
         }
     }
 }

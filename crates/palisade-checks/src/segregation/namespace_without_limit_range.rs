@@ -1,6 +1,6 @@
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
 
-use crate::helpers::namespaces::{considered, fail_namespace};
+use crate::helpers::namespaces::report_namespaces_lacking;
 
 declare_check! {
     /// ## What it checks
@@ -33,12 +33,7 @@ declare_check! {
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
-            for ns in considered(inventory) {
-                cx.evaluated();
-                if ns.limit_ranges == 0 {
-                    fail_namespace(inventory, cx, ns, format!("{} has no LimitRange", ns.display()));
-                }
-            }
+            report_namespaces_lacking(inventory, cx, |ns| ns.limit_ranges == 0, "LimitRange");
         }
     }
 }

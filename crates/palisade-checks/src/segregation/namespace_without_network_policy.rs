@@ -1,6 +1,6 @@
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
 
-use crate::helpers::namespaces::{considered, fail_namespace};
+use crate::helpers::namespaces::report_namespaces_lacking;
 
 declare_check! {
     /// ## What it checks
@@ -34,12 +34,12 @@ declare_check! {
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
-            for ns in considered(inventory) {
-                cx.evaluated();
-                if ns.network_policies.is_empty() {
-                    fail_namespace(inventory, cx, ns, format!("{} has no NetworkPolicy: its pods accept and open connections to and from anywhere", ns.display()));
-                }
-            }
+            report_namespaces_lacking(
+                inventory,
+                cx,
+                |ns| ns.network_policies.is_empty(),
+                "NetworkPolicy: its pods accept and open connections to and from anywhere",
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
 use palisade_core::{declare_check, Inventory, InventoryContext, Target};
 
-use crate::helpers::namespaces::{considered, fail_namespace};
+use crate::helpers::network::{report_missing_default_deny, Direction};
 
 declare_check! {
     /// ## What it checks
@@ -39,16 +39,7 @@ declare_check! {
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {
-            for ns in considered(inventory) {
-                if ns.network_policies.is_empty() {
-                    continue;
-                }
-                cx.evaluated();
-                let policies = inventory.network_policies();
-                if !ns.network_policies.iter().any(|&p| policies[p].denies_all_egress_by_default()) {
-                    fail_namespace(inventory, cx, ns, format!("{} has NetworkPolicies but none denies egress to all its pods by default", ns.display()));
-                }
-            }
+            report_missing_default_deny(inventory, cx, Direction::Egress);
         }
     }
 }
