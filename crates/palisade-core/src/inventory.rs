@@ -492,39 +492,30 @@ impl Inventory {
 
 /// Keeps `apiVersion`, `kind`, the metadata the checks read and `fields`.
 fn prune(value: &mut Value, fields: &[&str]) {
-    // Rebuilt rather than filtered in place, so that the maps shrink too.
-    fn keep(map: Map<String, Value>, wanted: impl Fn(&str) -> bool) -> Map<String, Value> {
-        map.into_iter().filter(|(k, _)| wanted(k)).collect()
-    }
-    let Value::Object(object) = std::mem::take(value) else {
+    // Sorted maps free what they drop, so filtering in place is enough.
+    let Some(object) = value.as_object_mut() else {
         return;
     };
-    let mut object = keep(object, |k| {
-        matches!(k, "apiVersion" | "kind" | "metadata") || fields.contains(&k)
+    object.retain(|k, _| {
+        matches!(k.as_str(), "apiVersion" | "kind" | "metadata") || fields.contains(&k.as_str())
     });
-    if let Some(Value::Object(metadata)) = object.get_mut("metadata").map(std::mem::take) {
-        let mut metadata = keep(metadata, |k| {
-            matches!(
-                k,
-                "name"
-                    | "generateName"
-                    | "namespace"
-                    | "labels"
-                    | "annotations"
-                    | "creationTimestamp"
-            )
+    let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) else {
+        return;
+    };
+    metadata.retain(|k, _| {
+        matches!(
+            k.as_str(),
+            "name" | "generateName" | "namespace" | "labels" | "annotations" | "creationTimestamp"
+        )
+    });
+    if let Some(annotations) = metadata
+        .get_mut("annotations")
+        .and_then(Value::as_object_mut)
+    {
+        annotations.retain(|k, _| {
+            k.starts_with("palisade.dev/") || KEPT_ANNOTATIONS.contains(&k.as_str())
         });
-        if let Some(Value::Object(annotations)) =
-            metadata.get_mut("annotations").map(std::mem::take)
-        {
-            let kept = keep(annotations, |k| {
-                k.starts_with("palisade.dev/") || KEPT_ANNOTATIONS.contains(&k)
-            });
-            metadata.insert("annotations".to_string(), Value::Object(kept));
-        }
-        object.insert("metadata".to_string(), Value::Object(metadata));
     }
-    *value = Value::Object(object);
 }
 
 /// The palisade exception annotations of a kept object.

@@ -28,15 +28,15 @@ thread_local! {
 /// A Pod Security failure message, shared between the workloads that fail
 /// the same way (replicas of one template, the same container names):
 /// the inventory keeps one per workload and failure, 100,000s of them.
-fn intern_message(message: String) -> Arc<str> {
+fn intern_message(message: &str) -> Arc<str> {
     MESSAGES.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some(hit) = cache.get(&message) {
+        if let Some(hit) = cache.get(message) {
             return Arc::clone(hit);
         }
-        let text: Arc<str> = Arc::from(message.as_str());
+        let text: Arc<str> = Arc::from(message);
         if cache.len() < PATH_CACHE_LIMIT {
-            cache.insert(message, Arc::clone(&text));
+            cache.insert(message.to_string(), Arc::clone(&text));
         }
         text
     })
@@ -225,7 +225,7 @@ impl Engine {
                             pss_failures.extend(
                                 failures
                                     .iter()
-                                    .map(|f| pss_failure(check, &pod, f.clone(), *counts)),
+                                    .map(|f| pss_failure(check, &pod, f, *counts)),
                             );
                         }
                     }
@@ -242,7 +242,7 @@ impl Engine {
                     for &(check, counts) in self.unselected_pss() {
                         check.check_pod_spec(&pod, &mut cx);
                         for failure in cx.take_failures() {
-                            pss_failures.push(pss_failure(check, &pod, failure, counts));
+                            pss_failures.push(pss_failure(check, &pod, &failure, counts));
                         }
                     }
                     out.inventory
@@ -294,7 +294,7 @@ impl Engine {
             let finding = Finding {
                 check: meta,
                 pos: resource.source.locate(&failure.path),
-                message: intern_message(failure.message),
+                message: intern_message(&failure.message),
                 resource: Arc::clone(&resource.id),
                 file: Arc::clone(&resource.source.file),
                 path: intern_path(&failure.path),
@@ -360,14 +360,14 @@ impl Engine {
 fn pss_failure(
     check: &'static dyn Check,
     pod: &PodSpecView<'_>,
-    failure: Failure,
+    failure: &Failure,
     counts_at: [bool; 2],
 ) -> PssFailure {
     PssFailure {
         check: check.meta(),
         pos: pod.resource.source.locate(&failure.path),
         path: intern_path(&failure.path),
-        message: intern_message(failure.message),
+        message: intern_message(&failure.message),
         counts_at,
     }
 }
