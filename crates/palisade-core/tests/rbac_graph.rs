@@ -355,3 +355,40 @@ fn rules_limited_to_names_lead_to_those_objects() {
     who.sort();
     assert_eq!(who, ["ivan", "mia", "rita"]);
 }
+
+#[test]
+fn members_are_not_listed_again_when_their_group_has_a_path() {
+    let inv = inventory(vec![
+        binding(
+            "RoleBinding",
+            "everyone-edits",
+            Some("ci"),
+            ("ClusterRole", "edit"),
+            json!([{"kind": "Group", "name": "system:authenticated"}]),
+        ),
+        binding(
+            "ClusterRoleBinding",
+            "ci-admin",
+            None,
+            ("ClusterRole", "cluster-admin"),
+            json!([{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]),
+        ),
+        binding(
+            "RoleBinding",
+            "reader",
+            Some("web"),
+            ("ClusterRole", "view"),
+            json!([{"kind": "User", "name": "vera"}]),
+        ),
+    ]);
+    let paths = escalation_paths(&inv);
+    let who: Vec<String> = paths
+        .iter()
+        .map(|p| format!("{} {}", p.kind, p.name))
+        .collect();
+    assert_eq!(
+        who,
+        ["Group system:authenticated"],
+        "vera gets there only as a member"
+    );
+}

@@ -957,6 +957,20 @@ pub fn escalation_paths(inventory: &Inventory) -> Vec<EscalationPath> {
             steps,
         });
     }
+    // A member whose path only goes through a group that has its own path
+    // adds nothing: every member of `system:authenticated` would repeat it.
+    let groups_with_paths: Vec<String> = out
+        .iter()
+        .filter(|p| p.kind == SubjectKind::Group.as_str())
+        .map(|p| p.name.clone())
+        .collect();
+    out.retain(|p| {
+        let through_group = p
+            .steps
+            .first()
+            .and_then(|s| s.action.strip_prefix("is a member of group "));
+        !through_group.is_some_and(|g| groups_with_paths.iter().any(|name| name == g))
+    });
     out.sort_by(|a, b| {
         (a.steps.len(), a.kind, &a.namespace, &a.name).cmp(&(
             b.steps.len(),
