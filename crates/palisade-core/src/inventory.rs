@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::check::CheckMeta;
 use crate::netpol::NetworkPolicy;
 use crate::path::FieldPath;
-use crate::podspec::PodSpecView;
+use crate::podspec::{PodSpecView, POD_BEARING_KINDS};
 use crate::pss::PssLevel;
 use crate::rbac::RbacGraph;
 use crate::resource::{Resource, ResourceId};
@@ -41,23 +41,18 @@ pub const RETAINED_KINDS: [(&str, &[&str]); 11] = [
 /// configurations above all) are dropped on the way in.
 const KEPT_ANNOTATIONS: [&str; 1] = ["kubernetes.io/service-account.name"];
 
-/// Kinds whose pods actually run (a `PodTemplate` is only a template).
-pub const WORKLOAD_KINDS: [&str; 8] = [
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-];
+/// Whether pods of this kind actually run: every pod-bearing kind but
+/// `PodTemplate`, which is only a template.
+pub fn is_workload_kind(kind: &str) -> bool {
+    kind != "PodTemplate" && POD_BEARING_KINDS.contains(&kind)
+}
 
 /// The annotations of an object that can carry palisade exceptions, kept
 /// so that findings of inventory checks honour them too.
 pub type ExceptionAnnotations = Option<Arc<Map<String, Value>>>;
 
-fn exception_annotations(resource: &Resource) -> ExceptionAnnotations {
+/// The palisade exception annotations of an object, if it has any.
+pub fn exceptions_of(resource: &Resource) -> ExceptionAnnotations {
     let annotations = resource.annotations()?;
     let kept: Map<String, Value> = annotations
         .iter()
@@ -176,7 +171,7 @@ impl Workload {
             host_access,
             placed_on_dedicated_nodes: placed_on_dedicated_nodes(pod),
             pss_failures,
-            exceptions: exception_annotations(resource),
+            exceptions: exceptions_of(resource),
         }
     }
 
@@ -301,12 +296,6 @@ impl Inventory {
 
     /// Order does not matter: [`Inventory::finish`] sorts by source.
     pub fn merge(mut self, mut other: Inventory) -> Inventory {
-        fn append_into_larger<T>(a: &mut Vec<T>, b: &mut Vec<T>) {
-            if a.len() < b.len() {
-                std::mem::swap(a, b);
-            }
-            a.append(b);
-        }
         append_into_larger(&mut self.objects, &mut other.objects);
         append_into_larger(&mut self.workloads, &mut other.workloads);
         self
@@ -518,7 +507,12 @@ fn prune(value: &mut Value, fields: &[&str]) {
     }
 }
 
-/// The palisade exception annotations of a kept object.
-pub fn exceptions_of(resource: &Resource) -> ExceptionAnnotations {
-    exception_annotations(resource)
+/// Appends `b` to `a`, moving whichever is smaller: for collections whose
+/// order does not matter (they are sorted later), growing the smaller of two
+/// large vectors would copy, and briefly double, the larger one.
+pub fn append_into_larger<T>(a: &mut Vec<T>, b: &mut Vec<T>) {
+    if a.len() < b.len() {
+        std::mem::swap(a, b);
+    }
+    a.append(b);
 }

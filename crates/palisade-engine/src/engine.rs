@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use palisade_core::check::{Failure, InventoryFailure};
-use palisade_core::inventory::{PssFailure, WORKLOAD_KINDS};
+use palisade_core::inventory::{is_workload_kind, PssFailure};
 use palisade_core::report::{ExceptionNotice, Suppressed};
 use palisade_core::span::{hash_segments, ROOT_HASH};
 use palisade_core::{Check, CheckContext, Finding, PodSpecView, Resource, Settings, Target};
@@ -65,12 +65,9 @@ pub struct Engine {
     pod_checks: Vec<&'static dyn Check>,
     object_checks: Vec<(&'static [&'static str], &'static dyn Check)>,
     inventory_checks: Vec<&'static dyn Check>,
-    /// The Pod Security checks at the scan's version, run on every
-    /// workload when an inventory check needs its verdict, with whether
-    /// each counts at baseline and at restricted.
-    pss_checks: Vec<(&'static dyn Check, [bool; 2])>,
-    /// For each pod check, whether it is one of those (and how it counts):
-    /// its failures then serve the inventory too, without a second run.
+    /// For each pod check, whether it is a Pod Security check (and whether
+    /// it counts at baseline and at restricted): its failures then give the
+    /// inventory each workload's verdict, without a second run.
     pod_check_pss: Vec<Option<[bool; 2]>>,
     /// The Pod Security checks that are not selected pod checks, run for
     /// the inventory only.
@@ -103,7 +100,6 @@ impl Engine {
             pod_checks,
             object_checks,
             inventory_checks,
-            pss_checks: Vec::new(),
             pod_check_pss: Vec::new(),
             pss_unselected: Vec::new(),
             collect_inventory: false,
@@ -128,7 +124,7 @@ impl Engine {
             .iter()
             .filter_map(|c| c.meta().pss.and_then(|p| p.overrides))
             .collect();
-        self.pss_checks = catalogue
+        let pss_checks: Vec<(&'static dyn Check, [bool; 2])> = catalogue
             .iter()
             .filter(|c| c.meta().pss.is_some() && c.meta().exists_at(version))
             .map(|&c| {
@@ -143,14 +139,13 @@ impl Engine {
             .pod_checks
             .iter()
             .map(|&pod| {
-                self.pss_checks
+                pss_checks
                     .iter()
                     .find(|(pss, _)| same(*pss, pod))
                     .map(|&(_, counts)| counts)
             })
             .collect();
-        self.pss_unselected = self
-            .pss_checks
+        self.pss_unselected = pss_checks
             .iter()
             .filter(|(pss, _)| !self.pod_checks.iter().any(|&pod| same(*pss, pod)))
             .copied()
@@ -211,11 +206,10 @@ impl Engine {
         let mut used: Vec<&str> = Vec::new();
         let mut cx = CheckContext::new(&self.settings);
         let keep = self.needs_inventory();
-        let wants_pod =
-            !self.pod_checks.is_empty() || (keep && WORKLOAD_KINDS.contains(&resource.kind()));
+        let wants_pod = !self.pod_checks.is_empty() || (keep && is_workload_kind(resource.kind()));
         if wants_pod {
             if let Some(pod) = PodSpecView::new(resource) {
-                let is_workload = keep && WORKLOAD_KINDS.contains(&resource.kind());
+                let is_workload = keep && is_workload_kind(resource.kind());
                 let mut pss_failures = Vec::new();
                 for (i, &check) in self.pod_checks.iter().enumerate() {
                     check.check_pod_spec(&pod, &mut cx);
@@ -239,7 +233,7 @@ impl Engine {
                     );
                 }
                 if is_workload {
-                    for &(check, counts) in self.unselected_pss() {
+                    for &(check, counts) in &self.pss_unselected {
                         check.check_pod_spec(&pod, &mut cx);
                         for failure in cx.take_failures() {
                             pss_failures.push(pss_failure(check, &pod, &failure, counts));
@@ -373,17 +367,6 @@ fn pss_failure(
 }
 
 impl Engine {
-    /// The Pod Security checks to run for the inventory besides the
-    /// selected pod checks (all of them when `with_catalogue` was not
-    /// called with the pod checks known).
-    fn unselected_pss(&self) -> &[(&'static dyn Check, [bool; 2])] {
-        if self.pod_check_pss.len() == self.pod_checks.len() {
-            &self.pss_unselected
-        } else {
-            &self.pss_checks
-        }
-    }
-
     /// Runs the inventory checks over everything collected in `out`:
     /// problems of the inventory become located warnings, failures become
     /// findings (exceptions on the object at fault apply).

@@ -1,5 +1,6 @@
 //! What evaluating some resources produced, merged into a report at the end.
 
+use palisade_core::inventory::append_into_larger;
 use palisade_core::report::{ExceptionNotice, Suppressed};
 use palisade_core::{Finding, InputError, Inventory, ScanReport, Totals};
 
@@ -17,16 +18,6 @@ pub struct Outcome {
     pub warnings: Vec<InputError>,
     /// What the inventory checks will read, when any is selected.
     pub inventory: Inventory,
-}
-
-/// Appends `b` to `a`, moving whichever is smaller: the report sorts its
-/// findings anyway, and growing the smaller of two large vectors would
-/// copy, and briefly double, the larger one.
-fn append_into_larger<T>(a: &mut Vec<T>, b: &mut Vec<T>) {
-    if a.len() < b.len() {
-        std::mem::swap(a, b);
-    }
-    a.append(b);
 }
 
 impl Outcome {
