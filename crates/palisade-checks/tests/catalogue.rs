@@ -139,6 +139,26 @@ fn pss_declarations_are_consistent() {
 }
 
 #[test]
+fn inventory_checks_declare_what_they_read() {
+    for check in catalogue() {
+        let m = check.meta();
+        if m.target == Target::Inventory {
+            assert!(
+                !m.reads.is_empty(),
+                "{}: an inventory check declares the kinds it reads",
+                m.id
+            );
+        } else {
+            assert!(
+                m.reads.is_empty(),
+                "{}: only inventory checks declare `reads`",
+                m.id
+            );
+        }
+    }
+}
+
+#[test]
 fn every_check_has_fail_and_pass_fixtures() {
     for check in catalogue() {
         let m = check.meta();

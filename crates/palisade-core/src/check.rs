@@ -70,7 +70,19 @@ pub struct CheckMeta {
     /// The Pod Security Standards control this check implements, if any.
     pub pss: Option<PssControl>,
     pub status: CheckStatus,
+    /// The kinds an inventory check reads ([`WORKLOADS`] stands for every
+    /// pod-bearing kind). When a live cluster would not let one of them be
+    /// listed, the check's verdicts there are withheld instead of being
+    /// guessed from partial data. Object and pod-spec checks read the kinds
+    /// of their target.
+    pub reads: &'static [&'static str],
+    /// The check judges files, not objects (a Secret's values in a
+    /// manifest, say), and is not run on a live cluster or its snapshots.
+    pub manifests_only: bool,
 }
+
+/// In [`CheckMeta::reads`]: every kind that carries a pod template.
+pub const WORKLOADS: &str = "<workloads>";
 
 impl CheckMeta {
     /// The area code: `WL` for `PAL-WL-003`.
@@ -92,6 +104,19 @@ impl CheckMeta {
     /// Whether this check maps to `framework`.
     pub fn maps_to(&self, framework: &str) -> bool {
         self.frameworks.iter().any(|f| f.framework == framework)
+    }
+
+    /// Whether the check's verdicts depend on objects of `kind`.
+    pub fn depends_on(&self, kind: &str) -> bool {
+        let pod_bearing = crate::podspec::POD_BEARING_KINDS.contains(&kind);
+        match self.target {
+            Target::Object(kinds) => kinds.is_empty() || kinds.contains(&kind),
+            Target::PodSpec => pod_bearing,
+            Target::Inventory => self
+                .reads
+                .iter()
+                .any(|r| *r == kind || (*r == WORKLOADS && pod_bearing)),
+        }
     }
 }
 
@@ -285,7 +310,9 @@ macro_rules! declare_check {
             references: $references:expr,
             frameworks: [$(($fw:expr, $control:expr)),* $(,)?],
             pss: $pss:expr,
-            status: $status:ident $(,)?
+            status: $status:ident
+            $(, reads: $reads:expr)?
+            $(, manifests_only: $manifests_only:expr)? $(,)?
         }
         impl { $($body:tt)* }
     ) => {
@@ -305,6 +332,16 @@ macro_rules! declare_check {
                 frameworks: &[$($crate::FrameworkRef { framework: $fw, control: $control }),*],
                 pss: $pss,
                 status: $crate::CheckStatus::$status,
+                reads: {
+                    let reads: &'static [&'static str] = &[];
+                    $(let reads: &'static [&'static str] = $reads;)?
+                    reads
+                },
+                manifests_only: {
+                    let only = false;
+                    $(let only: bool = $manifests_only;)?
+                    only
+                },
             };
         }
 

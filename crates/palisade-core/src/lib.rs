@@ -20,13 +20,13 @@ pub mod severity;
 pub mod span;
 
 pub use check::{
-    Check, CheckContext, CheckMeta, CheckStatus, FrameworkRef, InventoryContext, Target,
+    Check, CheckContext, CheckMeta, CheckStatus, FrameworkRef, InventoryContext, Target, WORKLOADS,
 };
 pub use inventory::{Inventory, NamespaceEntry, Workload};
 pub use path::{FieldPath, Segment};
 pub use podspec::{ContainerKind, ContainerView, PodSpecView};
 pub use pss::{PssControl, PssLevel, PssVersion};
-pub use report::{Finding, InputError, ScanReport, Totals};
+pub use report::{ClusterSource, CoverageGap, Finding, InputError, ScanReport, Totals};
 pub use resource::{Resource, ResourceId, SourceRef};
 pub use settings::Settings;
 pub use severity::Severity;

@@ -85,6 +85,21 @@ impl std::fmt::Display for InputError {
     }
 }
 
+/// Something the scan could not read (a kind a live cluster would not let
+/// it list), and the checks whose verdicts there were withheld rather
+/// than guessed from partial data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CoverageGap {
+    /// `missing permission to list secrets in kube-system`.
+    pub message: String,
+    pub kind: String,
+    /// `None`: everywhere.
+    pub namespace: Option<String>,
+    /// The selected checks that depend on the kind, by ID.
+    pub checks: Vec<&'static str>,
+}
+
 /// Counts that every output prints.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -103,6 +118,8 @@ pub struct Totals {
     pub suppressed: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Kinds (per namespace) the scan could not read: the scan is partial.
+    pub not_evaluated: usize,
     pub critical: usize,
     pub high: usize,
     pub medium: usize,
@@ -135,4 +152,20 @@ pub struct ScanReport {
     pub totals: Totals,
     /// The Pod Security Standards version the PSS checks evaluated.
     pub pss_version: String,
+    /// What was not read, when scanning a live cluster or a snapshot.
+    pub not_evaluated: Vec<CoverageGap>,
+    /// The cluster scanned (`cluster:prod`, `v1.30.2`), when not files.
+    pub cluster: Option<ClusterSource>,
+}
+
+/// The cluster a report is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterSource {
+    /// What findings name as their file: `cluster:<context>`.
+    pub source: String,
+    pub server: String,
+    pub version: Option<String>,
+    /// Set when the report was made from a snapshot file.
+    pub snapshot: Option<String>,
 }

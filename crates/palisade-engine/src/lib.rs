@@ -2,11 +2,13 @@
 //! catalogue or of inputs: the binary hands it the checks and the objects.
 #![forbid(unsafe_code)]
 
+mod coverage;
 mod engine;
 mod exceptions;
 mod outcome;
 mod selection;
 
+pub use coverage::Unread;
 pub use engine::Engine;
 pub use exceptions::{ANNOTATION_IGNORE, ANNOTATION_REASON, ANNOTATION_UNTIL};
 pub use outcome::Outcome;

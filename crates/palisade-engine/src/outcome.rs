@@ -39,15 +39,34 @@ impl Outcome {
     /// The final report, with findings in a stable order (file, line,
     /// column, check) whatever the order of parallel work.
     pub fn into_report(mut self, checks: usize, pss_version: String) -> ScanReport {
+        // Objects read from a cluster share one source name and have no
+        // positions: the resource keeps each object's findings together.
         self.findings.sort_by(|a, b| {
-            (&*a.file, a.pos, a.check.id, &a.message)
-                .cmp(&(&*b.file, b.pos, b.check.id, &b.message))
+            (
+                &*a.file,
+                a.pos,
+                &a.resource,
+                a.check.id,
+                &a.path,
+                &a.message,
+            )
+                .cmp(&(
+                    &*b.file,
+                    b.pos,
+                    &b.resource,
+                    b.check.id,
+                    &b.path,
+                    &b.message,
+                ))
         });
         self.suppressed.sort_by(|a, b| {
-            (&*a.finding.file, a.finding.pos, a.finding.check.id).cmp(&(
-                &*b.finding.file,
-                b.finding.pos,
-                b.finding.check.id,
+            let (a, b) = (&a.finding, &b.finding);
+            (&*a.file, a.pos, &a.resource, a.check.id, &a.path).cmp(&(
+                &*b.file,
+                b.pos,
+                &b.resource,
+                b.check.id,
+                &b.path,
             ))
         });
         let by_place = |a: &InputError, b: &InputError| {
@@ -80,6 +99,8 @@ impl Outcome {
             warnings: self.warnings,
             totals,
             pss_version,
+            not_evaluated: Vec::new(),
+            cluster: None,
         }
     }
 }

@@ -5,7 +5,9 @@
 use std::io::{self, Write};
 
 use palisade_core::report::{ExceptionNotice, Suppressed};
-use palisade_core::{Finding, InputError, ResourceId, ScanReport, Totals};
+use palisade_core::{
+    ClusterSource, CoverageGap, Finding, InputError, ResourceId, ScanReport, Totals,
+};
 use serde::Serialize;
 
 use crate::Reporter;
@@ -30,6 +32,10 @@ struct Document<'a> {
     exception_notices: &'a [ExceptionNotice],
     errors: &'a [InputError],
     warnings: &'a [InputError],
+    /// Present for cluster and snapshot scans.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cluster: Option<&'a ClusterSource>,
+    not_evaluated: &'a [CoverageGap],
 }
 
 #[derive(Serialize)]
@@ -119,6 +125,8 @@ impl Reporter for JsonReporter {
             exception_notices: &report.exception_notices,
             errors: &report.errors,
             warnings: &report.warnings,
+            cluster: report.cluster.as_ref(),
+            not_evaluated: &report.not_evaluated,
         };
         if self.pretty {
             serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
@@ -152,6 +160,8 @@ fn render_compact(
         exception_notices: &report.exception_notices,
         errors: &report.errors,
         warnings: &report.warnings,
+        cluster: report.cluster.as_ref(),
+        not_evaluated: &report.not_evaluated,
     };
     let head = serde_json::to_vec(&document).map_err(io::Error::other)?;
     // Splice the findings into the empty array written above.

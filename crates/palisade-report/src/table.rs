@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Effects, Style};
-use palisade_core::{Finding, InputError, ScanReport, Severity, Totals};
+use palisade_core::{Finding, InputError, ScanReport, Severity};
 
 use crate::Reporter;
 
@@ -46,23 +46,35 @@ impl TableReporter {
         for group in findings.chunk_by(|a, b| a.file == b.file && a.resource == b.resource) {
             let first = &group[0];
             let first_line = group.iter().map(|f| f.pos.line).min().unwrap_or(0);
+            // Line 0: an object read from a cluster, which has no lines;
+            // its findings show the field instead.
+            let place = if first_line == 0 {
+                first.file.to_string()
+            } else {
+                format!("{}:{first_line}", first.file)
+            };
             writeln!(
                 out,
                 "{}  {}",
                 self.paint(bold, &first.resource.to_string()),
-                self.paint(dim, &format!("{}:{first_line}", first.file))
+                self.paint(dim, &place)
             )?;
             for f in group {
                 let severity = format!("{:<8}", f.check.severity.as_str().to_ascii_uppercase());
-                writeln!(
-                    out,
-                    "  {}  {}  {:>4}:{:<3}  {}",
-                    self.paint(severity_style(f.check.severity), &severity),
-                    f.check.id,
-                    f.pos.line,
-                    f.pos.column,
-                    f.message
-                )?;
+                let severity = self.paint(severity_style(f.check.severity), &severity);
+                if f.pos.line == 0 {
+                    writeln!(
+                        out,
+                        "  {severity}  {}  {}  ({})",
+                        f.check.id, f.message, f.path
+                    )?;
+                } else {
+                    writeln!(
+                        out,
+                        "  {severity}  {}  {:>4}:{:<3}  {}",
+                        f.check.id, f.pos.line, f.pos.column, f.message
+                    )?;
+                }
             }
             writeln!(out)?;
         }
@@ -88,12 +100,27 @@ impl TableReporter {
 }
 
 /// The one-line summary shared by the table and by `--quiet` style outputs.
-pub fn summary_line(t: &Totals) -> String {
+pub fn summary_line(report: &ScanReport) -> String {
+    let t = &report.totals;
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let source = match &report.cluster {
+        Some(cluster) => match &cluster.snapshot {
+            Some(file) => format!("snapshot {file} of {}", cluster.source),
+            None => cluster.source.clone(),
+        },
+        None => plural(t.files, "file", "files"),
+    };
+    let partial = if t.not_evaluated > 0 {
+        format!(
+            "; INCOMPLETE: {} not read",
+            plural(t.not_evaluated, "kind", "kinds")
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "Scanned {}, {} with {} ({}, {} passed): {} ({} critical, {} high, {} medium, {} low, {} info), {} suppressed, {}, {}",
-        plural(t.files, "file", "files"),
+        "Scanned {source}, {} with {} ({}, {} passed): {} ({} critical, {} high, {} medium, {} low, {} info), {} suppressed, {}, {}{partial}",
         plural(t.resources, "resource", "resources"),
         plural(t.checks, "check", "checks"),
         plural(t.evaluations, "evaluation", "evaluations"),
@@ -130,6 +157,22 @@ impl Reporter for TableReporter {
             }
             writeln!(out)?;
         }
-        writeln!(out, "{}", summary_line(&report.totals))
+        if !report.not_evaluated.is_empty() {
+            writeln!(
+                out,
+                "{}",
+                self.paint(red, "Not evaluated (the scan is partial):")
+            )?;
+            for gap in &report.not_evaluated {
+                let checks = match gap.checks.len() {
+                    0 => "no selected check reads it".to_string(),
+                    n if n <= 6 => format!("withheld: {}", gap.checks.join(", ")),
+                    n => format!("withheld: {}, … ({n} checks)", gap.checks[..5].join(", ")),
+                };
+                writeln!(out, "  not evaluated: {} ({checks})", gap.message)?;
+            }
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", summary_line(report))
     }
 }

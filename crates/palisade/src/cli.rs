@@ -14,8 +14,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan manifests (files, directories, Kustomize directories, `-` for stdin).
+    /// Scan manifests (files, directories, Kustomize directories, `-` for
+    /// stdin), a live cluster (`--cluster`) or a snapshot (`--snapshot`).
     Scan(ScanArgs),
+    /// Save what a cluster scan would read into a compressed snapshot file,
+    /// for `palisade scan --snapshot FILE` later or elsewhere.
+    Snapshot(SnapshotArgs),
     /// The check catalogue.
     Checks {
         #[command(subcommand)]
@@ -158,11 +162,75 @@ fn parse_size(s: &str) -> Result<u64, String> {
     Ok(n.saturating_mul(factor))
 }
 
+/// How to reach a cluster and what to read from it.
+#[derive(Debug, Args, Clone)]
+pub struct ClusterArgs {
+    /// The kubeconfig file (default: $KUBECONFIG, then ~/.kube/config,
+    /// then the in-cluster service account).
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context (default: its current context).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Read only this namespace (plus its Namespace object and the
+    /// ClusterRoles its RoleBindings can name).
+    #[arg(short, long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Read every namespace (the default).
+    #[arg(short = 'A', long, conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+    /// Read only these kinds: Deployment, deployments or deployments.apps;
+    /// comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub kinds: Vec<String>,
+    /// Objects per list request (0: each kind in one response).
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    pub page_size: u32,
+    /// Requests per second to the API server (0: no limit).
+    #[arg(long, default_value_t = 50.0, value_name = "QPS")]
+    pub qps: f64,
+    /// Requests allowed in a burst above --qps.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub burst: u32,
+    /// Kinds listed at the same time.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub concurrency: usize,
+    /// Deadline of one API request, in seconds.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub request_timeout: u64,
+    /// Do not read the nodes' kubelet configuration (nodes/proxy).
+    #[arg(long)]
+    pub no_kubelet_config: bool,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// The snapshot file to write (gzip-compressed JSON lines).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Files or directories to scan; `-` reads standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = ["cluster", "snapshot"], conflicts_with_all = ["cluster", "snapshot"])]
     pub paths: Vec<PathBuf>,
+
+    /// Scan the live cluster of the kubeconfig (see the cluster options).
+    #[arg(long, conflicts_with = "snapshot")]
+    pub cluster: bool,
+
+    /// Scan a snapshot written by `palisade snapshot`.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+
+    #[command(flatten, next_help_heading = "Cluster options (with --cluster)")]
+    pub cluster_args: ClusterArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]

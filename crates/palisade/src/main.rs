@@ -1,11 +1,13 @@
 //! The `palisade` command. Exit codes: 0 clean, 1 findings at or above
-//! `--fail-on`, 2 usage or input errors (see README.md).
+//! `--fail-on`, 2 usage or input errors, 3 a partial cluster scan (see
+//! README.md).
 #![forbid(unsafe_code)]
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cli;
+mod cluster;
 mod commands;
 mod pipeline;
 
@@ -18,12 +20,16 @@ pub mod exit {
     pub const CLEAN: u8 = 0;
     pub const FINDINGS: u8 = 1;
     pub const ERROR: u8 = 2;
+    /// The scan ran, but some kinds could not be read (permissions): its
+    /// verdicts are incomplete, whatever the findings.
+    pub const INCOMPLETE: u8 = 3;
 }
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
         cli::Command::Scan(args) => commands::scan::run(args),
+        cli::Command::Snapshot(args) => commands::snapshot::run(args),
         cli::Command::Checks { command } => commands::checks::run(command),
         cli::Command::Rbac { command } => commands::rbac::run(command),
     };

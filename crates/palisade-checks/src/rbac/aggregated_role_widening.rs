@@ -39,6 +39,7 @@ declare_check! {
         frameworks: [("nsa-cisa-1.2", "RBAC")],
         pss: None,
         status: Stable,
+        reads: &["ClusterRole"],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

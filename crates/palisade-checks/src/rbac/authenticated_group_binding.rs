@@ -32,6 +32,7 @@ declare_check! {
         frameworks: [("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
         pss: None,
         status: Stable,
+        reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

@@ -38,6 +38,7 @@ declare_check! {
         frameworks: [("nsa-cisa-1.2", "RBAC")],
         pss: None,
         status: Stable,
+        reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount"],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

@@ -31,6 +31,7 @@ declare_check! {
         frameworks: [("cis-1.10", "5.1.3"), ("nsa-cisa-1.2", "RBAC")],
         pss: None,
         status: Stable,
+        reads: &["Role", "ClusterRole"],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

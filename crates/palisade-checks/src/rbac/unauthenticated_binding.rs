@@ -30,6 +30,7 @@ declare_check! {
         frameworks: [("cis-1.10", "5.1.1"), ("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
         pss: None,
         status: Stable,
+        reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

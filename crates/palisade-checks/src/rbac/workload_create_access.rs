@@ -34,6 +34,7 @@ declare_check! {
         frameworks: [("cis-1.10", "5.1.4"), ("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1610")],
         pss: None,
         status: Stable,
+        reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

@@ -29,6 +29,7 @@ declare_check! {
         frameworks: [("nsa-cisa-1.2", "Secrets"), ("mitre-attack-containers", "T1552")],
         pss: None,
         status: Stable,
+        manifests_only: true,
     }
     impl {
         fn check_object(&self, object: &Resource, cx: &mut CheckContext<'_>) {

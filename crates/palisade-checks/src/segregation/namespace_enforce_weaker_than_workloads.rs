@@ -1,4 +1,4 @@
-use palisade_core::{declare_check, FieldPath, Inventory, InventoryContext, Target};
+use palisade_core::{declare_check, FieldPath, Inventory, InventoryContext, Target, WORKLOADS};
 
 use crate::helpers::namespaces::{enforce_level, strictest_met, EnforceLabel, ENFORCE_LABEL};
 
@@ -33,6 +33,7 @@ declare_check! {
         frameworks: [("nsa-cisa-1.2", "Pod security")],
         pss: None,
         status: Stable,
+        reads: &["Namespace", WORKLOADS],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

@@ -1,4 +1,4 @@
-use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+use palisade_core::{declare_check, Inventory, InventoryContext, Target, WORKLOADS};
 
 use crate::helpers::namespaces::report_namespaces_lacking;
 
@@ -30,6 +30,7 @@ declare_check! {
         frameworks: [("nsa-cisa-1.2", "Resource policies")],
         pss: None,
         status: Stable,
+        reads: &["Namespace", "LimitRange", WORKLOADS],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

@@ -1,4 +1,4 @@
-use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+use palisade_core::{declare_check, Inventory, InventoryContext, Target, WORKLOADS};
 
 use crate::helpers::namespaces::report_namespaces_lacking;
 
@@ -31,6 +31,7 @@ declare_check! {
         frameworks: [("cis-1.10", "5.3.2"), ("nsa-cisa-1.2", "Network separation"), ("mitre-attack-containers", "T1046")],
         pss: None,
         status: Stable,
+        reads: &["Namespace", "NetworkPolicy", WORKLOADS],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

@@ -33,6 +33,7 @@ declare_check! {
         frameworks: [("cis-1.10", "5.2.1"), ("nsa-cisa-1.2", "Pod security")],
         pss: None,
         status: Stable,
+        reads: &["Namespace"],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

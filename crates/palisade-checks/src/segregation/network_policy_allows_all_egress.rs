@@ -35,6 +35,7 @@ declare_check! {
         frameworks: [("nsa-cisa-1.2", "Network separation")],
         pss: None,
         status: Stable,
+        reads: &["NetworkPolicy"],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

@@ -1,4 +1,4 @@
-use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+use palisade_core::{declare_check, Inventory, InventoryContext, Target, WORKLOADS};
 
 use crate::helpers::network::{report_missing_default_deny, Direction};
 
@@ -35,6 +35,7 @@ declare_check! {
         frameworks: [("nsa-cisa-1.2", "Network separation"), ("cis-1.10", "5.3.2")],
         pss: None,
         status: Stable,
+        reads: &["Namespace", "NetworkPolicy", WORKLOADS],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

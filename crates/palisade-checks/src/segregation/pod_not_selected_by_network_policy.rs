@@ -1,4 +1,4 @@
-use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+use palisade_core::{declare_check, Inventory, InventoryContext, Target, WORKLOADS};
 
 declare_check! {
     /// ## What it checks
@@ -32,6 +32,7 @@ declare_check! {
         frameworks: [("nsa-cisa-1.2", "Network separation")],
         pss: None,
         status: Stable,
+        reads: &["NetworkPolicy", WORKLOADS],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

@@ -1,4 +1,4 @@
-use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+use palisade_core::{declare_check, Inventory, InventoryContext, Target, WORKLOADS};
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
@@ -39,6 +39,7 @@ declare_check! {
         frameworks: [("nsa-cisa-1.2", "Network separation")],
         pss: None,
         status: Preview,
+        reads: &["Service", WORKLOADS],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

@@ -1,4 +1,4 @@
-use palisade_core::{declare_check, Inventory, InventoryContext, Target};
+use palisade_core::{declare_check, Inventory, InventoryContext, Target, WORKLOADS};
 
 use crate::helpers::namespaces::{enforce_level, pinned_version, EnforceLabel, PinnedVersion};
 
@@ -43,6 +43,7 @@ declare_check! {
         frameworks: [("cis-1.10", "5.2.1"), ("nsa-cisa-1.2", "Pod security")],
         pss: None,
         status: Stable,
+        reads: &["Namespace", WORKLOADS],
     }
     impl {
         fn check_inventory(&self, inventory: &Inventory, cx: &mut InventoryContext<'_>) {

@@ -1,3 +1,4 @@
 pub mod checks;
 pub mod rbac;
 pub mod scan;
+pub mod snapshot;

@@ -6,13 +6,14 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use palisade_collect::{discover, Limits};
-use palisade_core::{PssVersion, Settings};
+use palisade_core::{InputError, PssVersion, Settings};
 use palisade_engine::{select, Engine, Selection};
 use palisade_report::json::JsonReporter;
 use palisade_report::table::TableReporter;
 use palisade_report::Reporter;
 
 use crate::cli::{ColorChoice, Format, ScanArgs, Threshold};
+use crate::cluster;
 use crate::exit;
 use crate::pipeline;
 
@@ -74,17 +75,71 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         ),
         _ => None,
     };
+    let from_cluster = args.cluster || args.snapshot.is_some();
+    let cluster_args = &args.cluster_args;
+    if !args.cluster
+        && (cluster_args.namespace.is_some()
+            || !cluster_args.kinds.is_empty()
+            || cluster_args.context.is_some()
+            || cluster_args.kubeconfig.is_some())
+    {
+        anyhow::bail!("--namespace, --kinds, --context and --kubeconfig apply to --cluster scans");
+    }
+    // A cluster holds every Secret's values by design: checks about
+    // values committed to files do not apply there.
+    let mut checks = checks;
+    if from_cluster {
+        checks.retain(|c| !c.meta().manifests_only);
+    }
     let check_count = checks.len();
     let engine = Engine::new(checks, settings).with_catalogue(palisade_checks::catalogue());
     let timings = std::env::var_os("PALISADE_TIMINGS").is_some();
     let started = Instant::now();
-    let (inputs, discovery_errors) = discover(&args.paths, !args.no_kustomize);
-    let mut outcome = pipeline::scan(&inputs, &engine, &limits);
-    outcome.errors.extend(discovery_errors);
+    let mut cluster_summary = None;
+    let mut outcome = if from_cluster {
+        let mut evaluator = cluster::ClusterEvaluator::new(&engine);
+        let summary = match &args.snapshot {
+            Some(path) => cluster::scan_snapshot(path, &mut evaluator)?,
+            None => {
+                let mut progress = cluster::Progress::new(
+                    !cluster_args.no_progress && args.format == Format::Table,
+                );
+                cluster::scan_cluster(
+                    &cluster::collect_options(cluster_args),
+                    &mut evaluator,
+                    &mut progress,
+                )?
+            }
+        };
+        cluster_summary = Some(summary);
+        evaluator.outcome
+    } else {
+        let (inputs, discovery_errors) = discover(&args.paths, !args.no_kustomize);
+        let mut outcome = pipeline::scan(&inputs, &engine, &limits);
+        outcome.errors.extend(discovery_errors);
+        outcome
+    };
     let scanned = Instant::now();
     engine.evaluate_inventory(&mut outcome);
+    let gaps = cluster_summary
+        .as_ref()
+        .map(|summary| engine.withhold(&mut outcome, &cluster::unread(summary)))
+        .unwrap_or_default();
     let inventory_done = Instant::now();
-    let report = outcome.into_report(check_count, pss_version.to_string());
+    let mut report = outcome.into_report(check_count, pss_version.to_string());
+    if let Some(summary) = &cluster_summary {
+        let source = cluster::report_source(summary, args.snapshot.as_deref());
+        report.warnings.extend(
+            summary
+                .warnings
+                .iter()
+                .map(|w| InputError::new(source.source.clone(), None, w.clone())),
+        );
+        report.totals.warnings = report.warnings.len();
+        report.totals.not_evaluated = gaps.len();
+        report.not_evaluated = gaps;
+        report.cluster = Some(source);
+    }
     let assembled = Instant::now();
 
     let to_terminal = output_file.is_none() && io::stdout().is_terminal();
@@ -109,7 +164,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
                 .render(&report, &mut out)
                 .and_then(|()| out.flush())
                 .context("cannot write the report")?;
-            eprintln!("{}", palisade_report::table::summary_line(&report.totals));
+            eprintln!("{}", palisade_report::table::summary_line(&report));
         }
         None => {
             let stdout = io::stdout();
@@ -137,6 +192,10 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     }
     if !report.errors.is_empty() {
         return Ok(exit::ERROR);
+    }
+    if !report.not_evaluated.is_empty() {
+        std::mem::forget(report);
+        return Ok(exit::INCOMPLETE);
     }
     let failing = match args.fail_on {
         Threshold::None => false,

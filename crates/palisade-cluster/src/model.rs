@@ -1,0 +1,101 @@
+//! What a collection produced besides the objects: where it came from,
+//! which kinds were read where, and what could not be read. Shared by live
+//! scans and snapshots, which store it as is.
+
+use serde::{Deserialize, Serialize};
+
+/// The cluster an inventory was read from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterInfo {
+    /// What findings name as their source: `cluster:<context>`.
+    pub source: String,
+    /// The API server's address.
+    pub server: String,
+    /// The kubeconfig context used, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// The server's `gitVersion` (`v1.30.2`), when `/version` answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// A kind that was listed, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListedKind {
+    /// `apps/v1`, `v1`.
+    pub api_version: String,
+    pub kind: String,
+    /// The plural resource name (`deployments`).
+    pub resource: String,
+    pub namespaced: bool,
+    /// `None`: every namespace (or the kind is cluster-scoped); otherwise
+    /// the namespaces it was listed in one by one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespaces: Option<Vec<String>>,
+    pub objects: usize,
+}
+
+/// Something that could not be read: the scan did not see it, and the
+/// checks that depend on it say so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Gap {
+    pub api_version: String,
+    pub kind: String,
+    pub resource: String,
+    pub namespaced: bool,
+    /// `None`: in no namespace at all (or, for cluster-scoped kinds, at
+    /// all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The API server answered 403 Forbidden.
+    pub forbidden: bool,
+    /// The server's own words, or what went wrong.
+    pub reason: String,
+}
+
+impl Gap {
+    /// `missing permission to list secrets in kube-system`, or
+    /// `could not list pods in all namespaces: …`.
+    pub fn describe(&self) -> String {
+        let resource = if self.api_version.contains('/') {
+            let group = self.api_version.split('/').next().unwrap_or_default();
+            format!("{}.{group}", self.resource)
+        } else {
+            self.resource.clone()
+        };
+        let place = match &self.namespace {
+            Some(ns) => format!("in {ns}"),
+            None => "in all namespaces".to_string(),
+        };
+        let place = if self.namespaced {
+            place
+        } else {
+            "(cluster-scoped)".to_string()
+        };
+        if self.forbidden {
+            format!("missing permission to list {resource} {place}")
+        } else {
+            format!("could not list {resource} {place}: {}", self.reason)
+        }
+    }
+}
+
+/// Everything known about one collection, stored at the end of a snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub cluster: ClusterInfo,
+    /// The namespace the collection was limited to (`--namespace`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    pub listed: Vec<ListedKind>,
+    pub gaps: Vec<Gap>,
+    /// Things worth knowing that made nothing unreadable (an aggregated
+    /// API that did not answer discovery, a list continued after its
+    /// snapshot expired).
+    pub warnings: Vec<String>,
+    pub objects: usize,
+}
