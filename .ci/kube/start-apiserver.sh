@@ -10,8 +10,11 @@
 #
 # Output (stdout, shell-sourceable, also written to $DIR/env):
 #   KUBE_TEST_DIR KUBE_URL KUBE_CA KUBECONFIG_FILE KUBE_ADMIN_TOKEN KUBE_LIMITED_TOKEN
+#   KUBE_DEPLOYER_TOKEN
 #   ETCD_URL ETCD_PID APISERVER_PID
-# kubeconfig contexts: "admin" (group system:masters) and "limited" (no RBAC grants).
+# kubeconfig contexts: "admin" (group system:masters), "limited" and "deployer"
+# (group palisade:deployers), the last two with no RBAC grants until a test
+# makes some.
 # Extra kube-apiserver flags: KUBE_APISERVER_EXTRA_ARGS="--foo=bar ...".
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -84,10 +87,12 @@ openssl x509 -req -in "$DIR/apiserver.csr" -CA "$DIR/ca.crt" -CAkey "$DIR/ca.key
   -days 2 -extfile "$DIR/apiserver.ext" -out "$DIR/apiserver.crt" 2>/dev/null
 ADMIN_TOKEN=$(openssl rand -hex 24)
 LIMITED_TOKEN=$(openssl rand -hex 24)
+DEPLOYER_TOKEN=$(openssl rand -hex 24)
 # token,user,uid,"group1,group2"
 cat >"$DIR/tokens.csv" <<EOF
 $ADMIN_TOKEN,admin,uid-admin,"system:masters"
 $LIMITED_TOKEN,limited,uid-limited
+$DEPLOYER_TOKEN,deployer,uid-deployer,"palisade:deployers"
 EOF
 chmod 600 "$DIR"/*.key "$DIR/tokens.csv"
 
@@ -150,11 +155,16 @@ users:
 - name: limited
   user:
     token: $LIMITED_TOKEN
+- name: deployer
+  user:
+    token: $DEPLOYER_TOKEN
 contexts:
 - name: admin
   context: {cluster: palisade, user: admin}
 - name: limited
   context: {cluster: palisade, user: limited}
+- name: deployer
+  context: {cluster: palisade, user: deployer}
 current-context: admin
 EOF
 chmod 600 "$DIR/kubeconfig"
@@ -167,6 +177,7 @@ KUBE_CA=$DIR/ca.crt
 KUBECONFIG_FILE=$DIR/kubeconfig
 KUBE_ADMIN_TOKEN=$ADMIN_TOKEN
 KUBE_LIMITED_TOKEN=$LIMITED_TOKEN
+KUBE_DEPLOYER_TOKEN=$DEPLOYER_TOKEN
 ETCD_URL=$ETCD_URL
 ETCD_PID=$(cat "$DIR/etcd.pid")
 APISERVER_PID=$(cat "$DIR/apiserver.pid")

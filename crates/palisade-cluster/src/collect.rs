@@ -310,13 +310,22 @@ impl Run<'_> {
             {
                 // Not allowed everywhere: perhaps in some namespaces.
                 let mut allowed = Vec::new();
+                let mut refused = Vec::new();
                 for ns in namespaces.unwrap_or_default() {
                     match lister.list(&kind.list_path(Some(ns)), None).await {
                         Ok(()) => allowed.push(ns.clone()),
-                        Err(error) => result.gaps.push(gap(Some(ns), &error)),
+                        Err(error) => refused.push(gap(Some(ns), &error)),
                     }
                 }
                 let any = !allowed.is_empty();
+                if !any && refused.iter().all(|g| g.forbidden) {
+                    // Forbidden in every namespace: one gap says it.
+                    result
+                        .gaps
+                        .push(gap(None, &FetchError::Forbidden(String::new())));
+                } else {
+                    result.gaps.append(&mut refused);
+                }
                 listed_in = Some(allowed);
                 any
             }

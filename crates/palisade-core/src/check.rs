@@ -71,7 +71,7 @@ pub struct CheckMeta {
     pub pss: Option<PssControl>,
     pub status: CheckStatus,
     /// The kinds an inventory check reads ([`WORKLOADS`] stands for every
-    /// pod-bearing kind). When a live cluster would not let one of them be
+    /// kind whose pods run). When a live cluster would not let one of them be
     /// listed, the check's verdicts there are withheld instead of being
     /// guessed from partial data. Object and pod-spec checks read the kinds
     /// of their target.
@@ -81,7 +81,8 @@ pub struct CheckMeta {
     pub manifests_only: bool,
 }
 
-/// In [`CheckMeta::reads`]: every kind that carries a pod template.
+/// In [`CheckMeta::reads`]: every kind whose pods run (pod-bearing kinds
+/// but `PodTemplate`).
 pub const WORKLOADS: &str = "<workloads>";
 
 impl CheckMeta {
@@ -106,16 +107,16 @@ impl CheckMeta {
         self.frameworks.iter().any(|f| f.framework == framework)
     }
 
-    /// Whether the check's verdicts depend on objects of `kind`.
+    /// Whether the check's verdicts depend on objects of `kind` in
+    /// particular. A check of every object (annotations, say) depends on
+    /// none: a kind it did not see is only a kind it did not judge.
     pub fn depends_on(&self, kind: &str) -> bool {
-        let pod_bearing = crate::podspec::POD_BEARING_KINDS.contains(&kind);
         match self.target {
-            Target::Object(kinds) => kinds.is_empty() || kinds.contains(&kind),
-            Target::PodSpec => pod_bearing,
-            Target::Inventory => self
-                .reads
-                .iter()
-                .any(|r| *r == kind || (*r == WORKLOADS && pod_bearing)),
+            Target::Object(kinds) => kinds.contains(&kind),
+            Target::PodSpec => crate::podspec::POD_BEARING_KINDS.contains(&kind),
+            Target::Inventory => self.reads.iter().any(|r| {
+                *r == kind || (*r == WORKLOADS && crate::inventory::is_workload_kind(kind))
+            }),
         }
     }
 }

@@ -111,9 +111,19 @@ pub fn summary_line(report: &ScanReport) -> String {
         },
         None => plural(t.files, "file", "files"),
     };
-    let partial = if t.not_evaluated > 0 {
+    let affecting = report
+        .not_evaluated
+        .iter()
+        .filter(|gap| !gap.checks.is_empty())
+        .count();
+    let partial = if affecting > 0 {
         format!(
             "; INCOMPLETE: {} not read",
+            plural(t.not_evaluated, "kind", "kinds")
+        )
+    } else if t.not_evaluated > 0 {
+        format!(
+            "; {} not read (no selected check depends on them)",
             plural(t.not_evaluated, "kind", "kinds")
         )
     } else {
@@ -158,14 +168,10 @@ impl Reporter for TableReporter {
             writeln!(out)?;
         }
         if !report.not_evaluated.is_empty() {
-            writeln!(
-                out,
-                "{}",
-                self.paint(red, "Not evaluated (the scan is partial):")
-            )?;
+            writeln!(out, "{}", self.paint(red, "Not evaluated:"))?;
             for gap in &report.not_evaluated {
                 let checks = match gap.checks.len() {
-                    0 => "no selected check reads it".to_string(),
+                    0 => "no selected check depends on it".to_string(),
                     n if n <= 6 => format!("withheld: {}", gap.checks.join(", ")),
                     n => format!("withheld: {}, … ({n} checks)", gap.checks[..5].join(", ")),
                 };

@@ -284,6 +284,10 @@ pub fn bound_role_text(inventory: &Inventory, binding: &Binding) -> String {
             match role.object {
                 Some(o) => {
                     let object = inventory.object(o);
+                    if object.source.pos.line == 0 {
+                        // Read from a cluster: no file to point at.
+                        return role.display();
+                    }
                     format!(
                         "{} ({}:{})",
                         role.display(),

@@ -48,6 +48,8 @@ impl std::fmt::Display for Step {
             write!(f, " [{rule}]")?;
         }
         match (&self.file, self.line) {
+            // Read from a cluster: an object without a file position.
+            (Some(_), Some(0)) => Ok(()),
             (Some(file), Some(line)) => write!(f, " ({file}:{line})"),
             _ => f.write_str(" (built in)"),
         }

@@ -193,7 +193,11 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     if !report.errors.is_empty() {
         return Ok(exit::ERROR);
     }
-    if !report.not_evaluated.is_empty() {
+    if report
+        .not_evaluated
+        .iter()
+        .any(|gap| !gap.checks.is_empty())
+    {
         std::mem::forget(report);
         return Ok(exit::INCOMPLETE);
     }
