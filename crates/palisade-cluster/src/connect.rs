@@ -90,7 +90,11 @@ pub async fn connect(options: &ConnectOptions) -> Result<Connection, ConnectErro
     // Retries are ours (they honour Retry-After and count attempts).
     config.default_retry = false;
     config.connect_timeout = Some(Duration::from_secs(10));
-    config.read_timeout = Some(options.request_timeout.unwrap_or(DEFAULT_TIMEOUT));
+    // The request deadline is enforced around each whole request (body
+    // included) by the fetcher; the socket's own timeout is only a
+    // backstop, later, so that a slow answer is reported as one.
+    config.read_timeout =
+        Some(options.request_timeout.unwrap_or(DEFAULT_TIMEOUT) + Duration::from_secs(5));
     config.reset_reader_on_write = true;
     let server = config
         .cluster_url
