@@ -217,10 +217,13 @@ async fn run(
             .collect()
             .await;
         for (kind, result) in results {
-            if kind.kind == "Namespace" && kind.group.is_empty() && namespaces.is_none() {
-                if result.listed.is_some() && result.gaps.is_empty() {
-                    namespaces = Some(result.names.clone());
-                }
+            if kind.kind == "Namespace"
+                && kind.group.is_empty()
+                && namespaces.is_none()
+                && result.listed.is_some()
+                && result.gaps.is_empty()
+            {
+                namespaces = Some(result.names.clone());
             }
             if kind.kind == "Node" && kind.group.is_empty() {
                 node_names.clone_from(&result.names);

@@ -16,7 +16,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan manifests (files, directories, Kustomize directories, `-` for
     /// stdin), a live cluster (`--cluster`) or a snapshot (`--snapshot`).
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Save what a cluster scan would read into a compressed snapshot file,
     /// for `palisade scan --snapshot FILE` later or elsewhere.
     Snapshot(SnapshotArgs),

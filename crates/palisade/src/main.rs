@@ -28,7 +28,7 @@ pub mod exit {
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
-        cli::Command::Scan(args) => commands::scan::run(args),
+        cli::Command::Scan(args) => commands::scan::run(*args),
         cli::Command::Snapshot(args) => commands::snapshot::run(args),
         cli::Command::Checks { command } => commands::checks::run(command),
         cli::Command::Rbac { command } => commands::rbac::run(command),
