@@ -188,7 +188,12 @@ async fn run(
             error,
         })?;
     summary.warnings.extend(discovered.warnings);
-    let plan = plan(discovered.kinds, options)?;
+    let (plan, left_out) = plan(discovered.kinds, options)?;
+    summary.gaps.extend(left_out.iter().map(excluded_gap));
+    let plan: Vec<ApiKind> = plan
+        .into_iter()
+        .filter(|k| in_namespace_scope(options, k))
+        .collect();
     let run = &Run {
         options,
         fetcher,
@@ -247,7 +252,11 @@ async fn run(
 }
 
 /// The kinds to list, given `--kinds` and `--namespace`.
-fn plan(kinds: Vec<ApiKind>, options: &CollectOptions) -> Result<Vec<ApiKind>, CollectError> {
+#[allow(clippy::type_complexity)]
+fn plan(
+    kinds: Vec<ApiKind>,
+    options: &CollectOptions,
+) -> Result<(Vec<ApiKind>, Vec<ApiKind>), CollectError> {
     let wanted: Vec<&str> = options
         .kinds
         .iter()
@@ -262,10 +271,31 @@ fn plan(kinds: Vec<ApiKind>, options: &CollectOptions) -> Result<Vec<ApiKind>, C
     if !unknown.is_empty() {
         return Err(CollectError::UnknownKinds(unknown.join(", ")));
     }
-    Ok(kinds
+    let (chosen, left_out): (Vec<ApiKind>, Vec<ApiKind>) = kinds
         .into_iter()
-        .filter(|k| wanted.is_empty() || wanted.iter().any(|name| k.matches(name)))
-        .filter(|k| {
+        .partition(|k| wanted.is_empty() || wanted.iter().any(|name| k.matches(name)));
+    Ok((chosen, left_out))
+}
+
+/// Kinds `--kinds` left out are not read either: checks that depend on
+/// them must not judge without them, by the user's choice.
+fn excluded_gap(kind: &ApiKind) -> Gap {
+    Gap {
+        api_version: kind.api_version(),
+        kind: kind.kind.clone(),
+        resource: kind.resource.clone(),
+        namespaced: kind.namespaced,
+        namespace: None,
+        forbidden: false,
+        excluded: true,
+        reason: "left out by --kinds".into(),
+    }
+}
+
+/// Kinds out of a namespace-limited scan's scope.
+fn in_namespace_scope(options: &CollectOptions, k: &ApiKind) -> bool {
+    {
+        {
             // Limited to a namespace: its namespaced objects, the
             // Namespace itself, and the ClusterRoles its RoleBindings can
             // name.
@@ -273,8 +303,8 @@ fn plan(kinds: Vec<ApiKind>, options: &CollectOptions) -> Result<Vec<ApiKind>, C
                 || k.namespaced
                 || (k.group.is_empty() && k.kind == "Namespace")
                 || (k.group == "rbac.authorization.k8s.io" && k.kind == "ClusterRole")
-        })
-        .collect())
+        }
+    }
 }
 
 impl Run<'_> {
@@ -293,6 +323,7 @@ impl Run<'_> {
             namespaced: kind.namespaced,
             namespace: namespace.map(str::to_string),
             forbidden: matches!(error, FetchError::Forbidden(_)),
+            excluded: false,
             reason: error.to_string(),
         };
         let limited = self.options.namespace.as_deref();
@@ -391,6 +422,7 @@ impl Run<'_> {
                         namespaced: false,
                         namespace: None,
                         forbidden: true,
+                        excluded: false,
                         reason: error.to_string(),
                     });
                     return;

@@ -52,6 +52,10 @@ pub struct Gap {
     pub namespace: Option<String>,
     /// The API server answered 403 Forbidden.
     pub forbidden: bool,
+    /// Not read by choice (`--kinds`): withholds what depends on it, but
+    /// does not make the scan partial.
+    #[serde(default)]
+    pub excluded: bool,
     /// The server's own words, or what went wrong.
     pub reason: String,
 }
@@ -75,7 +79,9 @@ impl Gap {
         } else {
             "(cluster-scoped)".to_string()
         };
-        if self.forbidden {
+        if self.excluded {
+            format!("{resource} not read: left out by --kinds")
+        } else if self.forbidden {
             format!("missing permission to list {resource} {place}")
         } else {
             format!("could not list {resource} {place}: {}", self.reason)

@@ -98,6 +98,9 @@ pub struct CoverageGap {
     pub namespace: Option<String>,
     /// The selected checks that depend on the kind, by ID.
     pub checks: Vec<&'static str>,
+    /// Not read by the user's choice (`--kinds`): the checks are withheld
+    /// all the same, but the scan is not called partial.
+    pub left_out: bool,
 }
 
 /// Counts that every output prints.

@@ -18,6 +18,8 @@ pub struct Unread {
     pub namespace: Option<String>,
     /// How the report says it (`missing permission to list …`).
     pub message: String,
+    /// Left out by choice (`--kinds`) rather than unreadable.
+    pub left_out: bool,
 }
 
 impl Engine {
@@ -47,6 +49,7 @@ impl Engine {
                 kind: gap.kind.clone(),
                 namespace: gap.namespace.clone(),
                 checks: affected,
+                left_out: gap.left_out,
             });
         }
         gaps

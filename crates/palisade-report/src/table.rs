@@ -114,7 +114,7 @@ pub fn summary_line(report: &ScanReport) -> String {
     let affecting = report
         .not_evaluated
         .iter()
-        .filter(|gap| !gap.checks.is_empty())
+        .filter(|gap| !gap.checks.is_empty() && !gap.left_out)
         .count();
     let partial = if affecting > 0 {
         format!(

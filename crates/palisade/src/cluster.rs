@@ -175,6 +175,7 @@ pub fn unread(summary: &Summary) -> Vec<Unread> {
             kind: gap.kind.clone(),
             namespace: gap.namespace.clone(),
             message: gap.describe(),
+            left_out: gap.excluded,
         })
         .collect()
 }

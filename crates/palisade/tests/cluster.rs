@@ -660,6 +660,42 @@ fn connection_failures_are_explained() {
             "certificate",
         ),
     ];
+    // An exec credential plugin (as `aws eks get-token` is) that hands out
+    // the admin's token: the scan works through it.
+    let credential = write(
+        "credential.json",
+        &format!(
+            r#"{{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{{"token":"{token}"}}}}"#
+        ),
+    );
+    let exec = text.replace(
+        &format!("token: {token}"),
+        &format!(
+            "exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: cat\n      args: [\"{}\"]\n      interactiveMode: Never",
+            credential.display()
+        ),
+    );
+    let output = palisade()
+        .args([
+            "scan",
+            "--cluster",
+            "--fail-on",
+            "none",
+            "--kinds",
+            "namespaces",
+            "--kubeconfig",
+        ])
+        .arg(write("exec", &exec))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("Namespace/kube-system"), "{stdout}");
     for (kubeconfig, expected) in cases {
         let output = palisade()
             .args(["scan", "--cluster", "--kubeconfig"])

@@ -121,10 +121,21 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     };
     let scanned = Instant::now();
     engine.evaluate_inventory(&mut outcome);
-    let gaps = cluster_summary
-        .as_ref()
-        .map(|summary| engine.withhold(&mut outcome, &cluster::unread(summary)))
-        .unwrap_or_default();
+    let mut partial = false;
+    let gaps = match &cluster_summary {
+        Some(summary) => {
+            let gaps = engine.withhold(&mut outcome, &cluster::unread(summary));
+            // Kinds left out by --kinds matter only where a check needed
+            // them, and never make the verdict partial: they were chosen.
+            gaps.into_iter()
+                .filter(|gap| {
+                    partial |= !gap.left_out && !gap.checks.is_empty();
+                    !gap.left_out || !gap.checks.is_empty()
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
     let inventory_done = Instant::now();
     let mut report = outcome.into_report(check_count, pss_version.to_string());
     if let Some(summary) = &cluster_summary {
@@ -193,11 +204,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     if !report.errors.is_empty() {
         return Ok(exit::ERROR);
     }
-    if report
-        .not_evaluated
-        .iter()
-        .any(|gap| !gap.checks.is_empty())
-    {
+    if partial {
         std::mem::forget(report);
         return Ok(exit::INCOMPLETE);
     }
