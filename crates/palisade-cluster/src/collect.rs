@@ -18,7 +18,7 @@ use crate::connect::{connect, ConnectError, ConnectOptions};
 use crate::discovery::{discover, ApiKind};
 use crate::fetch::{FetchError, Fetcher, RetryPolicy};
 use crate::limiter::Limiter;
-use crate::model::{ClusterInfo, Gap, ListedKind, Summary};
+use crate::model::{ClusterInfo, Gap, GapCause, ListedKind, Summary};
 use crate::sanitize::ingest;
 
 #[derive(Debug, Clone)]
@@ -189,11 +189,7 @@ async fn run(
         })?;
     summary.warnings.extend(discovered.warnings);
     let (plan, left_out) = plan(discovered.kinds, options)?;
-    summary.gaps.extend(left_out.iter().map(excluded_gap));
-    let plan: Vec<ApiKind> = plan
-        .into_iter()
-        .filter(|k| in_namespace_scope(options, k))
-        .collect();
+    summary.gaps.extend(left_out);
     let run = &Run {
         options,
         fetcher,
@@ -222,15 +218,14 @@ async fn run(
             .collect()
             .await;
         for (kind, result) in results {
-            if kind.kind == "Namespace"
-                && kind.group.is_empty()
+            if kind.is_core("Namespace")
                 && namespaces.is_none()
                 && result.listed.is_some()
                 && result.gaps.is_empty()
             {
                 namespaces = Some(result.names.clone());
             }
-            if kind.kind == "Node" && kind.group.is_empty() {
+            if kind.is_core("Node") {
                 node_names.clone_from(&result.names);
             }
             summary.objects += result.listed.as_ref().map_or(0, |l| l.objects);
@@ -251,12 +246,13 @@ async fn run(
     Ok(summary)
 }
 
-/// The kinds to list, given `--kinds` and `--namespace`.
-#[allow(clippy::type_complexity)]
+/// The kinds to list, given `--kinds` and `--namespace`, and the gaps of
+/// the kinds `--kinds` left out: checks that depend on those must not
+/// judge without them either.
 fn plan(
     kinds: Vec<ApiKind>,
     options: &CollectOptions,
-) -> Result<(Vec<ApiKind>, Vec<ApiKind>), CollectError> {
+) -> Result<(Vec<ApiKind>, Vec<Gap>), CollectError> {
     let wanted: Vec<&str> = options
         .kinds
         .iter()
@@ -274,37 +270,43 @@ fn plan(
     let (chosen, left_out): (Vec<ApiKind>, Vec<ApiKind>) = kinds
         .into_iter()
         .partition(|k| wanted.is_empty() || wanted.iter().any(|name| k.matches(name)));
+    let left_out = left_out
+        .iter()
+        .map(|k| gap(k, None, GapCause::LeftOut, "left out by --kinds".into()))
+        .collect();
+    // Limited to a namespace: its namespaced objects, the Namespace
+    // itself, and the ClusterRoles its RoleBindings can name.
+    let chosen = chosen
+        .into_iter()
+        .filter(|k| {
+            options.namespace.is_none()
+                || k.namespaced
+                || k.is_core("Namespace")
+                || (k.group == "rbac.authorization.k8s.io" && k.kind == "ClusterRole")
+        })
+        .collect();
     Ok((chosen, left_out))
 }
 
-/// Kinds `--kinds` left out are not read either: checks that depend on
-/// them must not judge without them, by the user's choice.
-fn excluded_gap(kind: &ApiKind) -> Gap {
+fn gap(kind: &ApiKind, namespace: Option<&str>, cause: GapCause, reason: String) -> Gap {
     Gap {
         api_version: kind.api_version(),
         kind: kind.kind.clone(),
         resource: kind.resource.clone(),
         namespaced: kind.namespaced,
-        namespace: None,
-        forbidden: false,
-        excluded: true,
-        reason: "left out by --kinds".into(),
+        namespace: namespace.map(str::to_string),
+        cause,
+        reason,
     }
 }
 
-/// Kinds out of a namespace-limited scan's scope.
-fn in_namespace_scope(options: &CollectOptions, k: &ApiKind) -> bool {
-    {
-        {
-            // Limited to a namespace: its namespaced objects, the
-            // Namespace itself, and the ClusterRoles its RoleBindings can
-            // name.
-            options.namespace.is_none()
-                || k.namespaced
-                || (k.group.is_empty() && k.kind == "Namespace")
-                || (k.group == "rbac.authorization.k8s.io" && k.kind == "ClusterRole")
-        }
-    }
+/// The gap a failed list leaves.
+fn list_gap(kind: &ApiKind, namespace: Option<&str>, error: &FetchError) -> Gap {
+    let cause = match error {
+        FetchError::Forbidden(_) => GapCause::Forbidden,
+        _ => GapCause::Failed,
+    };
+    gap(kind, namespace, cause, error.to_string())
 }
 
 impl Run<'_> {
@@ -315,21 +317,10 @@ impl Run<'_> {
             warnings: Vec::new(),
             names: Vec::new(),
         };
-        let keep_names = kind.group.is_empty() && (kind.kind == "Namespace" || kind.kind == "Node");
-        let gap = |namespace: Option<&str>, error: &FetchError| Gap {
-            api_version: kind.api_version(),
-            kind: kind.kind.clone(),
-            resource: kind.resource.clone(),
-            namespaced: kind.namespaced,
-            namespace: namespace.map(str::to_string),
-            forbidden: matches!(error, FetchError::Forbidden(_)),
-            excluded: false,
-            reason: error.to_string(),
-        };
+        let keep_names = kind.is_core("Namespace") || kind.is_core("Node");
         let limited = self.options.namespace.as_deref();
         // A namespace-limited scan reads its Namespace by name.
-        let single_namespace =
-            limited.filter(|_| kind.group.is_empty() && kind.kind == "Namespace");
+        let single_namespace = limited.filter(|_| kind.is_core("Namespace"));
         let scope = if kind.namespaced { limited } else { None };
         let mut lister = Lister::new(self, kind, keep_names);
         let first = match single_namespace {
@@ -348,15 +339,15 @@ impl Run<'_> {
                 for ns in namespaces.unwrap_or_default() {
                     match lister.list(&kind.list_path(Some(ns)), None).await {
                         Ok(()) => allowed.push(ns.clone()),
-                        Err(error) => refused.push(gap(Some(ns), &error)),
+                        Err(error) => refused.push(list_gap(kind, Some(ns), &error)),
                     }
                 }
                 let any = !allowed.is_empty();
-                if !any && refused.iter().all(|g| g.forbidden) {
+                if !any && refused.iter().all(|g| g.cause == GapCause::Forbidden) {
                     // Forbidden in every namespace: one gap says it.
                     result
                         .gaps
-                        .push(gap(None, &FetchError::Forbidden(String::new())));
+                        .push(gap(kind, None, GapCause::Forbidden, String::new()));
                 } else {
                     result.gaps.append(&mut refused);
                 }
@@ -364,7 +355,7 @@ impl Run<'_> {
                 any
             }
             Err(error) => {
-                result.gaps.push(gap(scope, &error));
+                result.gaps.push(list_gap(kind, scope, &error));
                 false
             }
         };
@@ -415,16 +406,14 @@ impl Run<'_> {
                     }
                 }
                 Err(error @ FetchError::Forbidden(_)) => {
-                    summary.gaps.push(Gap {
-                        api_version: "v1".into(),
+                    let configz = ApiKind {
+                        group: String::new(),
+                        version: "v1".into(),
                         kind: "KubeletConfiguration".into(),
                         resource: "nodes/proxy".into(),
                         namespaced: false,
-                        namespace: None,
-                        forbidden: true,
-                        excluded: false,
-                        reason: error.to_string(),
-                    });
+                    };
+                    summary.gaps.push(list_gap(&configz, None, &error));
                     return;
                 }
                 Err(error) => summary.warnings.push(format!(

@@ -27,6 +27,11 @@ impl ApiKind {
         }
     }
 
+    /// Whether it is the core group's `kind`.
+    pub fn is_core(&self, kind: &str) -> bool {
+        self.group.is_empty() && self.kind == kind
+    }
+
     /// The URL path that lists it in one namespace, or everywhere.
     pub fn list_path(&self, namespace: Option<&str>) -> String {
         let base = if self.group.is_empty() {

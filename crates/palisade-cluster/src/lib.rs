@@ -21,5 +21,5 @@ pub mod snapshot;
 pub use collect::{collect, CollectError, CollectOptions, Event};
 pub use connect::{ConnectError, ConnectOptions};
 pub use fetch::FetchError;
-pub use model::{ClusterInfo, Gap, ListedKind, Summary};
+pub use model::{ClusterInfo, Gap, GapCause, ListedKind, Summary};
 pub use owners::OwnedFilter;

@@ -50,41 +50,41 @@ pub struct Gap {
     /// all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// The API server answered 403 Forbidden.
-    pub forbidden: bool,
-    /// Not read by choice (`--kinds`): withholds what depends on it, but
-    /// does not make the scan partial.
-    #[serde(default)]
-    pub excluded: bool,
+    pub cause: GapCause,
     /// The server's own words, or what went wrong.
     pub reason: String,
+}
+
+/// Why something was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum GapCause {
+    /// The API server answered 403 Forbidden.
+    Forbidden,
+    /// Anything else: the list failed after its retries.
+    Failed,
+    /// Not read by choice (`--kinds`): withholds what depends on it, but
+    /// does not make the scan partial.
+    LeftOut,
 }
 
 impl Gap {
     /// `missing permission to list secrets in kube-system`, or
     /// `could not list pods in all namespaces: …`.
     pub fn describe(&self) -> String {
-        let resource = if self.api_version.contains('/') {
-            let group = self.api_version.split('/').next().unwrap_or_default();
-            format!("{}.{group}", self.resource)
-        } else {
-            self.resource.clone()
+        let resource = match self.api_version.split_once('/') {
+            Some((group, _)) => format!("{}.{group}", self.resource),
+            None => self.resource.clone(),
         };
-        let place = match &self.namespace {
-            Some(ns) => format!("in {ns}"),
-            None => "in all namespaces".to_string(),
+        let place = match (&self.namespace, self.namespaced) {
+            (_, false) => "(cluster-scoped)".to_string(),
+            (Some(ns), true) => format!("in {ns}"),
+            (None, true) => "in all namespaces".to_string(),
         };
-        let place = if self.namespaced {
-            place
-        } else {
-            "(cluster-scoped)".to_string()
-        };
-        if self.excluded {
-            format!("{resource} not read: left out by --kinds")
-        } else if self.forbidden {
-            format!("missing permission to list {resource} {place}")
-        } else {
-            format!("could not list {resource} {place}: {}", self.reason)
+        match self.cause {
+            GapCause::LeftOut => format!("{resource} not read: left out by --kinds"),
+            GapCause::Forbidden => format!("missing permission to list {resource} {place}"),
+            GapCause::Failed => format!("could not list {resource} {place}: {}", self.reason),
         }
     }
 }

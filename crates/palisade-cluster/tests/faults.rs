@@ -12,7 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use palisade_cluster::fetch::RetryPolicy;
-use palisade_cluster::{collect, CollectError, CollectOptions, ConnectOptions, Event, Summary};
+use palisade_cluster::{
+    collect, CollectError, CollectOptions, ConnectOptions, Event, GapCause, Summary,
+};
 use serde_json::{json, Value};
 
 /// What the server does with one request.
@@ -304,7 +306,7 @@ fn what_never_answers_becomes_a_gap_and_the_rest_is_kept() {
         .iter()
         .find(|g| g.kind == "ConfigMap")
         .expect("a gap");
-    assert!(!gap.forbidden);
+    assert_eq!(gap.cause, GapCause::Failed);
     assert!(
         gap.describe()
             .starts_with("could not list configmaps in all namespaces: no answer within"),

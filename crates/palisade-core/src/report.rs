@@ -103,6 +103,20 @@ pub struct CoverageGap {
     pub left_out: bool,
 }
 
+impl CoverageGap {
+    /// Whether it makes the scan's verdict partial: some selected check
+    /// depends on what was not read, and not by the user's choice.
+    pub fn makes_partial(&self) -> bool {
+        !self.left_out && !self.checks.is_empty()
+    }
+
+    /// Whether a report lists it: kinds left out by choice only where a
+    /// check needed them.
+    pub fn worth_listing(&self) -> bool {
+        !self.left_out || !self.checks.is_empty()
+    }
+}
+
 /// Counts that every output prints.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]

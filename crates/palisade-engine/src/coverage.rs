@@ -6,6 +6,8 @@
 //! the report names the gap and every check it affects, so a partial scan
 //! never looks clean.
 
+use std::collections::{HashMap, HashSet};
+
 use palisade_core::{CoverageGap, Finding, Target};
 
 use crate::{Engine, Outcome};
@@ -22,47 +24,70 @@ pub struct Unread {
     pub left_out: bool,
 }
 
+/// Where a check's findings are withheld.
+#[derive(Default)]
+struct Withheld<'a> {
+    everywhere: bool,
+    namespaces: HashSet<&'a str>,
+}
+
 impl Engine {
     /// Withholds the inventory findings that depend on what was not read,
-    /// and returns the gaps with the checks they affect.
+    /// and returns the gaps with the checks they affect. Findings are
+    /// filtered once, whatever the number of gaps.
     pub fn withhold(&self, outcome: &mut Outcome, unread: &[Unread]) -> Vec<CoverageGap> {
-        let mut gaps = Vec::with_capacity(unread.len());
-        for gap in unread {
-            let affected: Vec<&'static str> = self
-                .checks()
-                .iter()
-                .map(|c| c.meta())
-                .filter(|m| m.depends_on(&gap.kind))
-                .map(|m| m.id)
-                .collect();
+        let mut withheld: HashMap<&'static str, Withheld<'_>> = HashMap::new();
+        let gaps: Vec<CoverageGap> = unread
+            .iter()
+            .map(|gap| {
+                let affected: Vec<&'static str> = self
+                    .checks()
+                    .iter()
+                    .map(|c| c.meta())
+                    .filter(|m| m.depends_on(&gap.kind))
+                    .map(|m| m.id)
+                    .collect();
+                for id in &affected {
+                    let entry = withheld.entry(id).or_default();
+                    match gap.namespace.as_deref() {
+                        Some(ns) => {
+                            entry.namespaces.insert(ns);
+                        }
+                        None => entry.everywhere = true,
+                    }
+                }
+                CoverageGap {
+                    message: gap.message.clone(),
+                    kind: gap.kind.clone(),
+                    namespace: gap.namespace.clone(),
+                    checks: affected,
+                    left_out: gap.left_out,
+                }
+            })
+            .collect();
+        if !withheld.is_empty() {
             let judged_on_partial_data = |finding: &Finding| {
                 finding.check.target == Target::Inventory
-                    && affected.contains(&finding.check.id)
-                    && in_scope(finding, gap.namespace.as_deref())
+                    && withheld
+                        .get(finding.check.id)
+                        .is_some_and(|w| w.everywhere || about_namespace(finding, &w.namespaces))
             };
             outcome.findings.retain(|f| !judged_on_partial_data(f));
             outcome
                 .suppressed
                 .retain(|s| !judged_on_partial_data(&s.finding));
-            gaps.push(CoverageGap {
-                message: gap.message.clone(),
-                kind: gap.kind.clone(),
-                namespace: gap.namespace.clone(),
-                checks: affected,
-                left_out: gap.left_out,
-            });
         }
         gaps
     }
 }
 
-/// Whether a finding is about the namespace of a gap: an object in it, or
-/// the Namespace itself. A gap everywhere covers every finding.
-fn in_scope(finding: &Finding, namespace: Option<&str>) -> bool {
-    let Some(namespace) = namespace else {
-        return true;
-    };
+/// Whether a finding is about one of `namespaces`: an object in it, or
+/// the Namespace itself.
+fn about_namespace(finding: &Finding, namespaces: &HashSet<&str>) -> bool {
     let resource = &finding.resource;
-    resource.namespace.as_deref() == Some(namespace)
-        || (resource.kind == "Namespace" && resource.name == namespace)
+    resource
+        .namespace
+        .as_deref()
+        .is_some_and(|ns| namespaces.contains(ns))
+        || (resource.kind == "Namespace" && namespaces.contains(resource.name.as_str()))
 }

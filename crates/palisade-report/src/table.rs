@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Effects, Style};
-use palisade_core::{Finding, InputError, ScanReport, Severity};
+use palisade_core::{CoverageGap, Finding, InputError, ScanReport, Severity};
 
 use crate::Reporter;
 
@@ -111,12 +111,7 @@ pub fn summary_line(report: &ScanReport) -> String {
         },
         None => plural(t.files, "file", "files"),
     };
-    let affecting = report
-        .not_evaluated
-        .iter()
-        .filter(|gap| !gap.checks.is_empty() && !gap.left_out)
-        .count();
-    let partial = if affecting > 0 {
+    let partial = if report.not_evaluated.iter().any(CoverageGap::makes_partial) {
         format!(
             "; INCOMPLETE: {} not read",
             plural(t.not_evaluated, "kind", "kinds")

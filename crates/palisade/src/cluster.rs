@@ -11,7 +11,7 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use palisade_cluster::fetch::RetryPolicy;
 use palisade_cluster::{
-    collect, snapshot, CollectOptions, ConnectOptions, Event, OwnedFilter, Summary,
+    collect, snapshot, CollectOptions, ConnectOptions, Event, GapCause, OwnedFilter, Summary,
 };
 use palisade_core::span::ROOT_HASH;
 use palisade_core::{ClusterSource, Pos, Resource, SourceRef, SpanIndex};
@@ -44,7 +44,7 @@ pub fn collect_options(args: &ClusterArgs) -> CollectOptions {
 pub struct ClusterEvaluator<'a> {
     engine: &'a Engine,
     filter: OwnedFilter,
-    source: Option<SourceRef>,
+    source: SourceRef,
     pub outcome: Outcome,
 }
 
@@ -53,19 +53,15 @@ impl<'a> ClusterEvaluator<'a> {
         ClusterEvaluator {
             engine,
             filter: OwnedFilter::default(),
-            source: None,
+            source: source_named("cluster"),
             outcome: Outcome::default(),
         }
     }
 
-    /// Names the source findings will carry (`cluster:<context>`).
+    /// Names the source findings will carry (`cluster:<context>`); call
+    /// before the first objects.
     pub fn set_source(&mut self, name: &str) {
-        self.source = Some(SourceRef {
-            file: Arc::from(name),
-            spans: Arc::new(SpanIndex::default()),
-            base: ROOT_HASH,
-            pos: Pos::default(),
-        });
+        self.source = source_named(name);
     }
 
     pub fn evaluate(&mut self, objects: Vec<Value>) {
@@ -73,14 +69,8 @@ impl<'a> ClusterEvaluator<'a> {
             .into_iter()
             .filter(|o| self.filter.admit(o))
             .collect();
-        let source = self.source.get_or_insert_with(|| SourceRef {
-            file: Arc::from("cluster"),
-            spans: Arc::new(SpanIndex::default()),
-            base: ROOT_HASH,
-            pos: Pos::default(),
-        });
         let engine = self.engine;
-        let source = &*source;
+        let source = &self.source;
         let part = admitted
             .into_par_iter()
             .fold(Outcome::default, |mut outcome, value| {
@@ -92,6 +82,16 @@ impl<'a> ClusterEvaluator<'a> {
             })
             .reduce(Outcome::default, Outcome::merge);
         self.outcome = std::mem::take(&mut self.outcome).merge(part);
+    }
+}
+
+/// Objects read from a cluster have a source name but no file positions.
+fn source_named(name: &str) -> SourceRef {
+    SourceRef {
+        file: Arc::from(name),
+        spans: Arc::new(SpanIndex::default()),
+        base: ROOT_HASH,
+        pos: Pos::default(),
     }
 }
 
@@ -175,7 +175,7 @@ pub fn unread(summary: &Summary) -> Vec<Unread> {
             kind: gap.kind.clone(),
             namespace: gap.namespace.clone(),
             message: gap.describe(),
-            left_out: gap.excluded,
+            left_out: gap.cause == GapCause::LeftOut,
         })
         .collect()
 }

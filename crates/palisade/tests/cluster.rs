@@ -206,8 +206,8 @@ fn example_objects(dir: &str) -> Vec<Value> {
     objects
 }
 
-/// YAML to JSON through palisade's own reader (`palisade scan` is not
-/// needed for that: python3 with PyYAML is, which the suite already uses).
+/// YAML to JSON with PyYAML, which the suite already needs (its YAML
+/// reference), independently of palisade's own reader.
 fn yaml_to_json(document: &str) -> Value {
     let output = Process::new("python3")
         .args([
@@ -342,6 +342,25 @@ async fn seed(server: &Server) {
     .await;
 }
 
+/// Fails if any value of the example Secrets appears in `text`.
+fn assert_no_secret_value(text: &str, what: &str) {
+    for object in example_objects("insecure-app")
+        .iter()
+        .filter(|o| o["kind"] == "Secret")
+    {
+        for value in object["data"]
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            assert!(
+                !text.contains(value.as_str().unwrap()),
+                "a Secret value reached {what}"
+            );
+        }
+    }
+}
+
 /// Runs palisade with `args` and returns the exit code, the JSON report
 /// and standard error.
 fn run_json(args: &[&str]) -> (i32, Value, String) {
@@ -431,21 +450,7 @@ async fn live_cluster_end_to_end() {
     // not run on a cluster.
     let text = live.to_string();
     assert!(!found.iter().any(|f| f.starts_with("PAL-SEC-001")));
-    for object in example_objects("insecure-app")
-        .iter()
-        .filter(|o| o["kind"] == "Secret")
-    {
-        for value in object["data"]
-            .as_object()
-            .into_iter()
-            .flat_map(|m| m.values())
-        {
-            assert!(
-                !text.contains(value.as_str().unwrap()),
-                "a Secret value leaked"
-            );
-        }
-    }
+    assert_no_secret_value(&text, "the report");
 
     // 2. A snapshot scans to the identical report.
     let snapshot = work.path().join("cluster.snap");
@@ -471,21 +476,7 @@ async fn live_cluster_end_to_end() {
             .stdout,
     )
     .into_owned();
-    for object in example_objects("insecure-app")
-        .iter()
-        .filter(|o| o["kind"] == "Secret")
-    {
-        for value in object["data"]
-            .as_object()
-            .into_iter()
-            .flat_map(|m| m.values())
-        {
-            assert!(
-                !stored.contains(value.as_str().unwrap()),
-                "a Secret value was stored in the snapshot"
-            );
-        }
-    }
+    assert_no_secret_value(&stored, "the snapshot");
     let (code, replayed, stderr) = run_json(&[
         "scan",
         "--snapshot",

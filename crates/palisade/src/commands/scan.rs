@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use palisade_collect::{discover, Limits};
-use palisade_core::{InputError, PssVersion, Settings};
+use palisade_core::{CoverageGap, InputError, PssVersion, Settings};
 use palisade_engine::{select, Engine, Selection};
 use palisade_report::json::JsonReporter;
 use palisade_report::table::TableReporter;
@@ -121,21 +121,15 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     };
     let scanned = Instant::now();
     engine.evaluate_inventory(&mut outcome);
-    let mut partial = false;
-    let gaps = match &cluster_summary {
-        Some(summary) => {
-            let gaps = engine.withhold(&mut outcome, &cluster::unread(summary));
-            // Kinds left out by --kinds matter only where a check needed
-            // them, and never make the verdict partial: they were chosen.
-            gaps.into_iter()
-                .filter(|gap| {
-                    partial |= !gap.left_out && !gap.checks.is_empty();
-                    !gap.left_out || !gap.checks.is_empty()
-                })
-                .collect()
-        }
+    let gaps: Vec<_> = match &cluster_summary {
+        Some(summary) => engine
+            .withhold(&mut outcome, &cluster::unread(summary))
+            .into_iter()
+            .filter(CoverageGap::worth_listing)
+            .collect(),
         None => Vec::new(),
     };
+    let partial = gaps.iter().any(CoverageGap::makes_partial);
     let inventory_done = Instant::now();
     let mut report = outcome.into_report(check_count, pss_version.to_string());
     if let Some(summary) = &cluster_summary {
