@@ -5,8 +5,10 @@
 
 pub mod check;
 pub mod date;
+pub mod encryption;
 pub mod inventory;
 pub mod netpol;
+pub mod node;
 pub mod path;
 pub mod podspec;
 pub mod pss;

@@ -2,7 +2,6 @@
 
 pub mod capabilities;
 pub mod credentials;
-pub mod encryption;
 pub mod host_paths;
 pub mod ids;
 pub mod images;

@@ -1,6 +1,6 @@
 use palisade_core::{declare_check, CheckContext, Resource, Target};
 
-use crate::helpers::encryption::{provider_for_secrets, ProviderChoice};
+use palisade_core::encryption::provider_for_secrets;
 
 declare_check! {
     /// ## What it checks
@@ -37,10 +37,8 @@ declare_check! {
     }
     impl {
         fn check_object(&self, object: &Resource, cx: &mut CheckContext<'_>) {
-            match provider_for_secrets(object) {
-                ProviderChoice::NotCovered(path) => cx.fail(path, "no resources entry covers secrets: they are stored in clear text"),
-                ProviderChoice::First { name, path, .. } if name == "identity" => cx.fail(path, "the first provider for secrets is identity: new Secrets are stored in clear text"),
-                _ => {}
+            if let Some((path, message)) = provider_for_secrets(object).clear_text() {
+                cx.fail(path.clone(), message);
             }
         }
     }

@@ -1,6 +1,6 @@
 use palisade_core::{declare_check, CheckContext, Resource, Target};
 
-use crate::helpers::encryption::{provider_for_secrets, ProviderChoice};
+use palisade_core::encryption::provider_for_secrets;
 
 declare_check! {
     /// ## What it checks
@@ -36,13 +36,8 @@ declare_check! {
     }
     impl {
         fn check_object(&self, object: &Resource, cx: &mut CheckContext<'_>) {
-            if let ProviderChoice::First { name, path, kms_version } = provider_for_secrets(object) {
-                match (name.as_str(), kms_version.as_deref()) {
-                    ("aescbc", _) => cx.fail(path, "secrets are encrypted with aescbc, which is no longer recommended: prefer KMS v2"),
-                    ("kms", Some("v2")) => {}
-                    ("kms", _) => cx.fail(path, "secrets are encrypted with KMS v1, deprecated since Kubernetes 1.28: use KMS v2"),
-                    _ => {}
-                }
+            if let Some((path, message)) = provider_for_secrets(object).weak() {
+                cx.fail(path.clone(), message);
             }
         }
     }

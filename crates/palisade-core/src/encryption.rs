@@ -2,7 +2,7 @@
 //! first `resources[]` entry that names a resource decides its providers,
 //! and the first provider encrypts new writes.
 
-use palisade_core::{FieldPath, Resource};
+use crate::{FieldPath, Resource};
 use serde_json::Value;
 
 /// What encrypts Secrets under one EncryptionConfiguration.
@@ -61,4 +61,46 @@ pub fn provider_for_secrets(config: &Resource) -> ProviderChoice {
         };
     }
     ProviderChoice::NotCovered(base)
+}
+
+impl ProviderChoice {
+    /// Why Secrets are stored in clear under this choice, if they are.
+    pub fn clear_text(&self) -> Option<(&FieldPath, &'static str)> {
+        match self {
+            ProviderChoice::NotCovered(path) => Some((
+                path,
+                "no resources entry covers secrets: they are stored in clear text",
+            )),
+            ProviderChoice::First { name, path, .. } if name == "identity" => Some((
+                path,
+                "the first provider for secrets is identity: new Secrets are stored in clear text",
+            )),
+            _ => None,
+        }
+    }
+
+    /// Why the provider that encrypts Secrets is weak or deprecated, if
+    /// it is: `aescbc`, and KMS v1 (`kms` without `apiVersion: v2`).
+    pub fn weak(&self) -> Option<(&FieldPath, &'static str)> {
+        let ProviderChoice::First {
+            name,
+            path,
+            kms_version,
+        } = self
+        else {
+            return None;
+        };
+        match (name.as_str(), kms_version.as_deref()) {
+            ("aescbc", _) => Some((
+                path,
+                "secrets are encrypted with aescbc, which is no longer recommended: prefer KMS v2",
+            )),
+            ("kms", Some("v2")) => None,
+            ("kms", _) => Some((
+                path,
+                "secrets are encrypted with KMS v1, deprecated since Kubernetes 1.28: use KMS v2",
+            )),
+            _ => None,
+        }
+    }
 }

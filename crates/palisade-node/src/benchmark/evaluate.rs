@@ -1,0 +1,416 @@
+//! Judging one recommendation on one node.
+
+use palisade_core::node::NodeStatus;
+
+use super::{Files, Recommendation, Rule, Test};
+use crate::model::{ComponentKind, Node};
+use crate::settings::{effective, Effective, Origin};
+
+/// A verdict with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: NodeStatus,
+    pub evidence: Vec<String>,
+    pub reason: Option<String>,
+    pub remediation: Option<String>,
+}
+
+impl Outcome {
+    pub fn pass(evidence: Vec<String>) -> Self {
+        Outcome {
+            status: NodeStatus::Pass,
+            evidence,
+            reason: None,
+            remediation: None,
+        }
+    }
+
+    pub fn fail(evidence: Vec<String>, reason: String, remediation: String) -> Self {
+        Outcome {
+            status: NodeStatus::Fail,
+            evidence,
+            reason: Some(reason),
+            remediation: Some(remediation),
+        }
+    }
+
+    pub fn not_applicable(reason: impl Into<String>) -> Self {
+        Outcome {
+            status: NodeStatus::NotApplicable,
+            evidence: Vec::new(),
+            reason: Some(reason.into()),
+            remediation: None,
+        }
+    }
+
+    pub fn error(reason: impl Into<String>) -> Self {
+        Outcome {
+            status: NodeStatus::Error,
+            evidence: Vec::new(),
+            reason: Some(reason.into()),
+            remediation: None,
+        }
+    }
+
+    pub fn manual(evidence: Vec<String>) -> Self {
+        Outcome {
+            status: NodeStatus::Manual,
+            evidence,
+            reason: None,
+            remediation: None,
+        }
+    }
+}
+
+pub fn evaluate(recommendation: &Recommendation, node: &Node) -> Outcome {
+    let outcome = judge(&recommendation.test, node);
+    // A manual recommendation is never reported as judged, whatever a
+    // test found; an absent component stays not applicable.
+    if !recommendation.automated && matches!(outcome.status, NodeStatus::Pass | NodeStatus::Fail)
+    {
+        return Outcome::manual(outcome.evidence);
+    }
+    outcome
+}
+
+fn judge(test: &Test, node: &Node) -> Outcome {
+    match test {
+        Test::Setting {
+            component,
+            setting,
+            rule,
+        } => with_component(node, *component, |c| {
+            let source = c.source.to_string();
+            match effective(c, *setting) {
+                Err(error) => Outcome::error(error.to_string()),
+                Ok(value) => judge_value(&value, *rule, *component, &source),
+            }
+        }),
+        Test::Admission { plugin, enabled } => {
+            with_component(node, ComponentKind::ApiServer, |c| {
+                admission(c, plugin, *enabled)
+            })
+        }
+        Test::FileMode { files, max } => judge_files(node, files, |path, stat| {
+            let extra = stat.mode & 0o777 & !max;
+            let evidence = format!("{path} mode {:04o}", stat.mode & 0o777);
+            if extra == 0 {
+                Ok(evidence)
+            } else {
+                Err((
+                    evidence,
+                    format!("{path} has permissions {:04o}, more than {max:04o}", stat.mode & 0o777),
+                    format!("chmod {max:o} {path}"),
+                ))
+            }
+        }),
+        Test::FileOwner { files, owner } => judge_files(node, files, |path, stat| {
+            let actual = node.accounts.owner(stat.uid, stat.gid);
+            let evidence = format!("{path} owner {actual}");
+            if actual == *owner {
+                Ok(evidence)
+            } else {
+                Err((
+                    evidence,
+                    format!("{path} is owned by {actual}, not {owner}"),
+                    format!("chown {owner} {path}"),
+                ))
+            }
+        }),
+        Test::All(tests) => combine(tests.iter().map(|t| judge(t, node)).collect(), true),
+        Test::Any(tests) => combine(tests.iter().map(|t| judge(t, node)).collect(), false),
+        Test::Judge { component, judge } => with_component(node, *component, |_| judge(node)),
+        Test::Manual { component, hint } => {
+            let gather = || Outcome::manual(hint.map(|h| h(node)).unwrap_or_default());
+            match component {
+                Some(kind) => with_component(node, *kind, |_| gather()),
+                None => gather(),
+            }
+        }
+    }
+}
+
+/// Runs `f` on the component, or says why it cannot.
+fn with_component(
+    node: &Node,
+    kind: ComponentKind,
+    f: impl FnOnce(&crate::model::Component) -> Outcome,
+) -> Outcome {
+    if let Some(component) = node.component(kind) {
+        return f(component);
+    }
+    if let Some(broken) = node.broken.get(&kind) {
+        return Outcome::error(format!("{kind} could not be read: {}", broken.reason));
+    }
+    Outcome::not_applicable(format!("{kind} does not run on this node"))
+}
+
+/// `All`: any failure fails; else any error is an error; parts about an
+/// absent component or file are left out, and all absent is not
+/// applicable. `Any`: any pass passes; else errors, then failures.
+fn combine(outcomes: Vec<Outcome>, all: bool) -> Outcome {
+    let evidence: Vec<String> = outcomes.iter().flat_map(|o| o.evidence.clone()).collect();
+    let pick = |status: NodeStatus| outcomes.iter().filter(move |o| o.status == status);
+    let joined = |status: NodeStatus, field: fn(&Outcome) -> Option<&String>| {
+        let parts: Vec<&str> = pick(status).filter_map(|o| field(o).map(String::as_str)).collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    };
+    let with = |status: NodeStatus| Outcome {
+        status,
+        evidence: evidence.clone(),
+        reason: joined(status, |o| o.reason.as_ref()),
+        remediation: joined(status, |o| o.remediation.as_ref()),
+    };
+    let has = |status: NodeStatus| pick(status).next().is_some();
+    if outcomes.iter().all(|o| o.status == NodeStatus::NotApplicable) {
+        return with(NodeStatus::NotApplicable);
+    }
+    if all {
+        if has(NodeStatus::Fail) {
+            return with(NodeStatus::Fail);
+        }
+        if has(NodeStatus::Error) {
+            return with(NodeStatus::Error);
+        }
+        return Outcome::pass(evidence);
+    }
+    if has(NodeStatus::Pass) {
+        return Outcome::pass(evidence);
+    }
+    if has(NodeStatus::Error) {
+        return with(NodeStatus::Error);
+    }
+    with(NodeStatus::Fail)
+}
+
+/// Checks each existing file; missing ones are skipped, and when none
+/// exists the recommendation does not apply.
+fn judge_files(
+    node: &Node,
+    files: &Files,
+    rule: impl Fn(&str, &crate::root::FileStat) -> Result<String, (String, String, String)>,
+) -> Outcome {
+    let paths = match (files.paths)(node) {
+        Ok(paths) => paths,
+        Err(reason) => return Outcome::error(reason),
+    };
+    let mut evidence = Vec::new();
+    let mut failures = Vec::new();
+    let mut fixes = Vec::new();
+    let mut errors = Vec::new();
+    for path in &paths {
+        match node.fs.stat(path) {
+            Ok(stat) => match rule(path, &stat) {
+                Ok(e) => evidence.push(e),
+                Err((e, reason, fix)) => {
+                    evidence.push(e);
+                    failures.push(reason);
+                    fixes.push(fix);
+                }
+            },
+            Err(error) if error.is_not_found() => {}
+            Err(error) => errors.push(error.to_string()),
+        }
+    }
+    if !failures.is_empty() {
+        return Outcome::fail(evidence, failures.join("; "), fixes.join("; "));
+    }
+    if !errors.is_empty() {
+        let mut outcome = Outcome::error(errors.join("; "));
+        outcome.evidence = evidence;
+        return outcome;
+    }
+    if evidence.is_empty() {
+        let reason = match paths.as_slice() {
+            [] => format!("no {} on this node", files.describe),
+            [one] => format!("{} {one} not found", files.describe),
+            many => format!("{} not found ({})", files.describe, many.join(", ")),
+        };
+        return Outcome::not_applicable(reason);
+    }
+    Outcome::pass(evidence)
+}
+
+fn judge_value(value: &Effective, rule: Rule, component: ComponentKind, source: &str) -> Outcome {
+    let shown = match value.origin {
+        Origin::Flag => format!("{value} ({source})"),
+        _ => value.to_string(),
+    };
+    let text = value.value.as_deref();
+    let ok = match rule {
+        Rule::Is(want) => text.is_some_and(|v| same(v, want)),
+        Rule::IsNot(unwanted) => !text.is_some_and(|v| same(v, unwanted)),
+        Rule::Set => text.is_some_and(|v| !v.trim().is_empty()),
+        Rule::Includes(item) => text.is_some_and(|v| items(v).any(|i| i == item)),
+        Rule::Excludes(item) => !text.is_some_and(|v| items(v).any(|i| i == item)),
+        Rule::AtLeast(min) => text.and_then(|v| v.trim().parse::<i64>().ok()).is_some_and(|n| n >= min),
+        Rule::NonZeroDuration => text.is_some_and(|v| !is_zero_duration(v)),
+        Rule::NotSetTo(unwanted) => {
+            matches!(value.origin, Origin::Default { .. }) || !text.is_some_and(|v| same(v, unwanted))
+        }
+        Rule::Loopback => text.is_some_and(is_loopback),
+        Rule::Unset => matches!(value.origin, Origin::Default { .. }),
+        Rule::Within(allowed) => {
+            text.is_some_and(|v| items(v).next().is_some() && items(v).all(|i| allowed.contains(&i)))
+        }
+    };
+    if ok {
+        return Outcome::pass(vec![shown]);
+    }
+    let (reason, fix) = explain(value, rule, component);
+    Outcome::fail(vec![shown], reason, fix)
+}
+
+/// Why a value fails and what to set instead, in the place the
+/// component reads it from (its config file when it uses one).
+fn explain(value: &Effective, rule: Rule, component: ComponentKind) -> (String, String) {
+    let flag = value.setting.flag;
+    let config_key = match (&value.origin, value.setting.config_key) {
+        (Origin::ConfigFile { key, .. }, _) => Some(*key),
+        (Origin::Default { with_config: true }, Some(key)) => Some(key),
+        _ => None,
+    };
+    let target = |v: &str| match config_key {
+        Some(key) => format!("set {key}: {v} in the {component} configuration file (or --{flag}={v})"),
+        None => format!("set --{flag}={v} on {component}"),
+    };
+    let found = match &value.value {
+        Some(v) => format!("{component} uses {flag}={v}"),
+        None => format!("{component} does not set --{flag}"),
+    };
+    match rule {
+        Rule::Is(want) => (format!("{found}; it should be {want}"), target(want)),
+        Rule::IsNot(unwanted) => (
+            format!("{found}; it should not be {unwanted}"),
+            format!("change --{flag} on {component} to a value other than {unwanted}"),
+        ),
+        Rule::Set => (found, format!("set --{flag} on {component}")),
+        Rule::Includes(item) => (
+            format!("{found}, without {item}"),
+            format!("add {item} to --{flag} on {component}"),
+        ),
+        Rule::Excludes(item) => (
+            format!("{found}, which includes {item}"),
+            format!("remove {item} from --{flag} on {component}"),
+        ),
+        Rule::AtLeast(min) => (
+            format!("{found}; it should be {min} or more"),
+            target(&min.to_string()),
+        ),
+        Rule::NonZeroDuration => (
+            format!("{found}, which disables the timeout"),
+            target("4h0m0s"),
+        ),
+        Rule::NotSetTo(unwanted) => (
+            format!("{found}; it should not be set to {unwanted}"),
+            format!("remove --{flag}={unwanted} from {component} (or set it to another value)"),
+        ),
+        Rule::Unset => (found, format!("remove --{flag} from {component}")),
+        Rule::Loopback => (
+            format!("{found}, which is reachable from other hosts"),
+            target("127.0.0.1"),
+        ),
+        Rule::Within(_) => (
+            format!("{found}; only strong cipher suites should be listed"),
+            format!("list only strong cipher suites in --{flag} on {component}"),
+        ),
+    }
+}
+
+/// Equality as pflag parses booleans (`1`, `t`, `TRUE`, `True`, ...).
+fn same(value: &str, want: &str) -> bool {
+    match (parse_bool(value), parse_bool(want)) {
+        (Some(a), Some(b)) => a == b,
+        _ => value.trim() == want,
+    }
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    match text.trim() {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+fn items(list: &str) -> impl Iterator<Item = &str> {
+    list.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `127.0.0.1`, `127.0.0.1:10249`, `localhost:10249`, `[::1]:10249`.
+fn is_loopback(address: &str) -> bool {
+    let host = address.trim();
+    let host = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    host == "localhost" || host == "::1" || host.starts_with("127.")
+}
+
+/// Whether a Go duration is zero: every number in it is zero.
+fn is_zero_duration(text: &str) -> bool {
+    let digits: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|s| !s.is_empty())
+        .collect();
+    !digits.is_empty() && digits.iter().all(|d| d.parse::<f64>().is_ok_and(|n| n == 0.0))
+}
+
+/// Admission plugins in effect: those on by default, plus
+/// `--enable-admission-plugins`, minus `--disable-admission-plugins`.
+fn admission(component: &crate::model::Component, plugin: &str, want: bool) -> Outcome {
+    let enabled_flag = component.flags.get("enable-admission-plugins");
+    let disabled_flag = component.flags.get("disable-admission-plugins");
+    let listed = |v: Option<&str>| v.is_some_and(|v| items(v).any(|i| i == plugin));
+    let by_default = super::settings::DEFAULT_ADMISSION_PLUGINS.contains(&plugin);
+    let on = !listed(disabled_flag) && (listed(enabled_flag) || by_default);
+    let mut evidence = Vec::new();
+    let source = &component.source;
+    match enabled_flag {
+        Some(v) => evidence.push(format!("--enable-admission-plugins={v} ({source})")),
+        None => evidence.push("--enable-admission-plugins not set".to_string()),
+    }
+    if let Some(v) = disabled_flag {
+        evidence.push(format!("--disable-admission-plugins={v} ({source})"));
+    }
+    if by_default && !listed(disabled_flag) {
+        evidence.push(format!("{plugin} is on by default"));
+    }
+    if on == want {
+        return Outcome::pass(evidence);
+    }
+    let (reason, fix) = if want {
+        (
+            format!("admission plugin {plugin} is not enabled"),
+            if listed(disabled_flag) {
+                format!("remove {plugin} from --disable-admission-plugins on kube-apiserver")
+            } else {
+                format!("add {plugin} to --enable-admission-plugins on kube-apiserver")
+            },
+        )
+    } else {
+        (
+            format!("admission plugin {plugin} is enabled"),
+            format!("remove {plugin} from --enable-admission-plugins on kube-apiserver"),
+        )
+    };
+    Outcome::fail(evidence, reason, fix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_booleans_read_as_kubernetes_reads_them() {
+        assert!(is_zero_duration("0"));
+        assert!(is_zero_duration("0s"));
+        assert!(is_zero_duration("0h0m0s"));
+        assert!(!is_zero_duration("4h0m0s"));
+        assert!(!is_zero_duration("5m"));
+        assert!(same("False", "false"));
+        assert!(same("0", "false"));
+        assert!(!same("true", "false"));
+        assert!(same("Node,RBAC", "Node,RBAC"));
+    }
+}

@@ -1,0 +1,140 @@
+//! A benchmark is data: recommendations, each with a test over the node.
+//! Tests are built from a few typed rules (a setting's value, an admission
+//! plugin, a file's mode or owner) and named judgement functions for what
+//! needs reading a file's contents. Each release is one module; retiring a
+//! release is deleting its module.
+
+mod cis_1_10;
+mod cis_1_9;
+mod evaluate;
+pub mod files;
+pub mod settings;
+
+use crate::model::{ComponentKind, Node};
+use crate::settings::Setting;
+
+pub use evaluate::{evaluate, Outcome};
+
+/// One release of a benchmark.
+#[derive(Debug, Clone)]
+pub struct Benchmark {
+    /// `cis-1.10`.
+    pub name: &'static str,
+    /// The document's own version.
+    pub version: &'static str,
+    /// The Kubernetes 1.x minor versions it is written for, inclusive
+    /// (`(29, 31)`).
+    pub kubernetes: (u32, u32),
+    /// Top-level section titles.
+    pub sections: &'static [(&'static str, &'static str)],
+    pub recommendations: Vec<Recommendation>,
+}
+
+/// One recommendation.
+#[derive(Debug, Clone)]
+pub struct Recommendation {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// As the benchmark marks it; manual ones are never judged PASS.
+    pub automated: bool,
+    pub test: Test,
+}
+
+/// How a recommendation is judged.
+#[derive(Debug, Clone)]
+pub enum Test {
+    /// A component's effective setting must satisfy a rule.
+    Setting {
+        component: ComponentKind,
+        setting: Setting,
+        rule: Rule,
+    },
+    /// An API server admission plugin must be on (or off), counting the
+    /// plugins on by default.
+    Admission { plugin: &'static str, enabled: bool },
+    /// Files must have no permission bits beyond `max`.
+    FileMode { files: Files, max: u32 },
+    /// Files must belong to `owner` (`user:group`, names from the node).
+    FileOwner { files: Files, owner: &'static str },
+    All(Vec<Test>),
+    Any(Vec<Test>),
+    /// A judgement that reads more than a value (the contents of a file).
+    Judge {
+        component: ComponentKind,
+        judge: fn(&Node) -> Outcome,
+    },
+    /// A person must judge. Evidence, where some helps, is gathered by
+    /// `hint`; on a node without `component`, not applicable.
+    Manual {
+        component: Option<ComponentKind>,
+        hint: Option<fn(&Node) -> Vec<String>>,
+    },
+}
+
+/// What a setting's value must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Equal (booleans compared as the component parses them).
+    Is(&'static str),
+    IsNot(&'static str),
+    /// Set to a non-empty value.
+    Set,
+    /// A comma-separated list that holds this item.
+    Includes(&'static str),
+    Excludes(&'static str),
+    /// A number at least this large.
+    AtLeast(i64),
+    /// A duration other than zero (`0`, `0s` and `0m0s` disable it).
+    NonZeroDuration,
+    /// Every listed item within these (TLS cipher suites).
+    Within(&'static [&'static str]),
+    /// Not explicitly set to this value: the benchmark's "is not set to
+    /// false", which an unset value passes whatever the default.
+    NotSetTo(&'static str),
+    /// Not set at all (by flag or configuration file).
+    Unset,
+    /// A listen address on the loopback interface.
+    Loopback,
+}
+
+/// Files a test is about: a description for messages and how to find them
+/// on the node.
+#[derive(Clone, Copy)]
+pub struct Files {
+    pub describe: &'static str,
+    /// The node paths, from flags or the layout; absent ones are skipped.
+    pub paths: fn(&Node) -> Result<Vec<String>, String>,
+}
+
+impl std::fmt::Debug for Files {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe)
+    }
+}
+
+/// Every benchmark palisade knows, newest first.
+pub fn all() -> Vec<Benchmark> {
+    vec![cis_1_10::benchmark(), cis_1_9::benchmark()]
+}
+
+pub fn by_name(name: &str) -> Option<Benchmark> {
+    all().into_iter().find(|b| b.name == name)
+}
+
+/// The benchmark written for Kubernetes `major.minor`: the newest whose
+/// range holds it, the newest for later versions, the oldest for earlier
+/// ones. Returns the benchmark and whether the version was in range.
+pub fn for_version(minor: u32) -> (Benchmark, bool) {
+    let all = all();
+    if let Some(b) = all
+        .iter()
+        .find(|b| (b.kubernetes.0..=b.kubernetes.1).contains(&minor))
+    {
+        return (b.clone(), true);
+    }
+    let newest = &all[0];
+    if minor > newest.kubernetes.1 {
+        return (newest.clone(), false);
+    }
+    (all[all.len() - 1].clone(), false)
+}
