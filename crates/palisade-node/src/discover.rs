@@ -486,8 +486,8 @@ fn logical_lines(text: &str) -> Vec<String> {
     out
 }
 
-/// The component's `--config` file, merged with the kubelet's
-/// `--config-dir` drop-ins (later files win, key by key).
+/// The component's `--config` file and the kubelet's `--config-dir`
+/// drop-ins.
 fn read_config(fs: &NodeFs, component: &Component) -> Option<Result<ConfigFile, String>> {
     let flag = component.kind.config_flag()?;
     let path = component.flags.get(flag)?.to_string();
@@ -496,40 +496,30 @@ fn read_config(fs: &NodeFs, component: &Component) -> Option<Result<ConfigFile, 
             .map_err(|e| e.to_string())
             .and_then(|text| parse_document(path, &text))
     };
-    let mut value = match load(&path) {
+    let value = match load(&path) {
         Ok(value) => value,
         Err(reason) => return Some(Err(reason)),
     };
+    let mut dropins = Vec::new();
     if component.kind == ComponentKind::Kubelet {
         if let Some(dir) = component.flags.get("config-dir") {
             for name in fs.list_dir(dir).unwrap_or_default() {
                 if !name.ends_with(".conf") {
                     continue;
                 }
-                match load(&join(dir, &name)) {
-                    Ok(patch) => merge(&mut value, patch),
+                let file = join(dir, &name);
+                match load(&file) {
+                    Ok(patch) => dropins.push((file, patch)),
                     Err(reason) => return Some(Err(reason)),
                 }
             }
         }
     }
-    Some(Ok(ConfigFile { path, value }))
-}
-
-fn merge(base: &mut Value, patch: Value) {
-    match (base, patch) {
-        (Value::Object(base), Value::Object(patch)) => {
-            for (key, value) in patch {
-                match base.get_mut(&key) {
-                    Some(existing) => merge(existing, value),
-                    None => {
-                        base.insert(key, value);
-                    }
-                }
-            }
-        }
-        (base, patch) => *base = patch,
-    }
+    Some(Ok(ConfigFile {
+        path,
+        value,
+        dropins,
+    }))
 }
 
 #[cfg(test)]

@@ -91,6 +91,9 @@ impl fmt::Display for Source {
 pub struct ConfigFile {
     pub path: String,
     pub value: Value,
+    /// The kubelet's `--config-dir` drop-ins, in the order applied (each
+    /// overrides the file and the drop-ins before it, key by key).
+    pub dropins: Vec<(String, Value)>,
 }
 
 /// One component found on the node.

@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::model::{Component, ConfigFile};
+use crate::model::Component;
 
 /// One setting of a component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +88,7 @@ impl fmt::Display for Effective {
                 };
                 match value {
                     Some(v) => write!(f, "{what} (default {v})"),
-                    None => write!(f, "{what} (no default)"),
+                    None => f.write_str(&what),
                 }
             }
         }
@@ -114,15 +114,24 @@ pub fn effective(component: &Component, setting: Setting) -> Result<Effective, U
     }
     let with_config = match (&component.config, setting.config_key) {
         (Some(Ok(config)), Some(key)) => {
-            if let Some(value) = lookup(config, key) {
-                return Ok(Effective {
-                    setting,
-                    value: Some(value),
-                    origin: Origin::ConfigFile {
-                        path: config.path.clone(),
-                        key,
-                    },
-                });
+            // The last drop-in that sets the key wins, then the file.
+            let layers = config
+                .dropins
+                .iter()
+                .rev()
+                .map(|(path, value)| (path, value))
+                .chain(std::iter::once((&config.path, &config.value)));
+            for (path, document) in layers {
+                if let Some(value) = lookup(document, key) {
+                    return Ok(Effective {
+                        setting,
+                        value: Some(value),
+                        origin: Origin::ConfigFile {
+                            path: path.clone(),
+                            key,
+                        },
+                    });
+                }
             }
             true
         }
@@ -149,8 +158,8 @@ pub fn effective(component: &Component, setting: Setting) -> Result<Effective, U
 
 /// A configuration value as the equivalent flag would spell it: lists
 /// comma-joined, `null` as unset.
-fn lookup(config: &ConfigFile, key: &str) -> Option<String> {
-    let mut value = &config.value;
+fn lookup(document: &Value, key: &str) -> Option<String> {
+    let mut value = document;
     for part in key.split('.') {
         value = value.get(part)?;
     }
@@ -183,7 +192,7 @@ fn flag_text(value: &Value) -> Option<String> {
 mod tests {
     use super::*;
     use crate::args::Flags;
-    use crate::model::{ComponentKind, Source};
+    use crate::model::{ComponentKind, ConfigFile, Source};
 
     const READ_ONLY_PORT: Setting =
         Setting::both("read-only-port", "readOnlyPort", Some("10255"), Some("0"));
@@ -198,6 +207,7 @@ mod tests {
                 c.map(|value| ConfigFile {
                     path: "/var/lib/kubelet/config.yaml".into(),
                     value,
+                    dropins: Vec::new(),
                 })
             }),
             image_version: None,

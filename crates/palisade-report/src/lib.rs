@@ -4,6 +4,7 @@
 
 pub mod docs;
 pub mod json;
+pub mod node;
 pub mod table;
 
 use std::io::{self, Write};

@@ -20,6 +20,10 @@ pub enum Command {
     /// Save what a cluster scan would read into a compressed snapshot file,
     /// for `palisade scan --snapshot FILE` later or elsewhere.
     Snapshot(SnapshotArgs),
+    /// Audit this machine (or a copy of its files under --root) against
+    /// the CIS Kubernetes Benchmark: control-plane components, etcd, the
+    /// kubelet and their files.
+    Node(NodeArgs),
     /// The check catalogue.
     Checks {
         #[command(subcommand)]
@@ -291,4 +295,40 @@ pub struct ScanArgs {
     /// Parse inputs but run no check (for benchmarking the parser).
     #[arg(long, hide = true)]
     pub parse_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NodeArgs {
+    /// The node's root directory: every path (manifests, kubelet
+    /// configuration, /etc/passwd) is read under it.
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub root: PathBuf,
+    /// The node's process table (default: ROOT/proc).
+    #[arg(long, value_name = "DIR")]
+    pub proc: Option<PathBuf>,
+    /// The benchmark to apply: cis-1.10 or cis-1.9 (default: the one
+    /// written for the detected Kubernetes version).
+    #[arg(long, value_name = "NAME")]
+    pub benchmark: Option<String>,
+    /// The Kubernetes version, when it cannot be detected (e.g. 1.30).
+    #[arg(long, value_name = "VERSION", conflicts_with = "benchmark")]
+    pub kubernetes_version: Option<String>,
+    /// The distribution's file layout (default: detected).
+    #[arg(long, value_enum)]
+    pub layout: Option<NodeLayout>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Colour in the table output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NodeLayout {
+    Kubeadm,
+    Rke2,
 }

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Scan(args) => commands::scan::run(*args),
         cli::Command::Snapshot(args) => commands::snapshot::run(args),
+        cli::Command::Node(args) => commands::node::run(args),
         cli::Command::Checks { command } => commands::checks::run(command),
         cli::Command::Rbac { command } => commands::rbac::run(command),
     };

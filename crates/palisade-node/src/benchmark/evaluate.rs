@@ -66,9 +66,20 @@ pub fn evaluate(recommendation: &Recommendation, node: &Node) -> Outcome {
     let outcome = judge(&recommendation.test, node);
     // A manual recommendation is never reported as judged, whatever a
     // test found; an absent component stays not applicable.
+    // What the test found is kept as a hint for the reviewer.
     if !recommendation.automated && matches!(outcome.status, NodeStatus::Pass | NodeStatus::Fail)
     {
-        return Outcome::manual(outcome.evidence);
+        let hint = match (outcome.status, &outcome.reason) {
+            (NodeStatus::Fail, Some(reason)) => format!("review: likely not met: {reason}"),
+            (NodeStatus::Fail, None) => "review: likely not met".to_string(),
+            _ => "review: what was found looks compliant".to_string(),
+        };
+        return Outcome {
+            status: NodeStatus::Manual,
+            evidence: outcome.evidence,
+            reason: Some(hint),
+            remediation: outcome.remediation,
+        };
     }
     outcome
 }
@@ -270,6 +281,12 @@ fn explain(value: &Effective, rule: Rule, component: ComponentKind) -> (String, 
         (Origin::Default { with_config: true }, Some(key)) => Some(key),
         _ => None,
     };
+    // Where the value is changed: the configuration file when the
+    // component reads this setting from one, else the command line.
+    let place = match config_key {
+        Some(key) => format!("{key} in the {component} configuration file"),
+        None => format!("--{flag} on {component}"),
+    };
     let target = |v: &str| match config_key {
         Some(key) => format!("set {key}: {v} in the {component} configuration file (or --{flag}={v})"),
         None => format!("set --{flag}={v} on {component}"),
@@ -282,16 +299,13 @@ fn explain(value: &Effective, rule: Rule, component: ComponentKind) -> (String, 
         Rule::Is(want) => (format!("{found}; it should be {want}"), target(want)),
         Rule::IsNot(unwanted) => (
             format!("{found}; it should not be {unwanted}"),
-            format!("change --{flag} on {component} to a value other than {unwanted}"),
+            format!("change {place} to a value other than {unwanted}"),
         ),
-        Rule::Set => (found, format!("set --{flag} on {component}")),
-        Rule::Includes(item) => (
-            format!("{found}, without {item}"),
-            format!("add {item} to --{flag} on {component}"),
-        ),
+        Rule::Set => (found, format!("set {place}")),
+        Rule::Includes(item) => (format!("{found}, without {item}"), format!("add {item} to {place}")),
         Rule::Excludes(item) => (
             format!("{found}, which includes {item}"),
-            format!("remove {item} from --{flag} on {component}"),
+            format!("remove {item} from {place}"),
         ),
         Rule::AtLeast(min) => (
             format!("{found}; it should be {min} or more"),
@@ -303,16 +317,16 @@ fn explain(value: &Effective, rule: Rule, component: ComponentKind) -> (String, 
         ),
         Rule::NotSetTo(unwanted) => (
             format!("{found}; it should not be set to {unwanted}"),
-            format!("remove --{flag}={unwanted} from {component} (or set it to another value)"),
+            format!("remove {place} (or set it to a value other than {unwanted})"),
         ),
-        Rule::Unset => (found, format!("remove --{flag} from {component}")),
+        Rule::Unset => (found, format!("remove {place}")),
         Rule::Loopback => (
             format!("{found}, which is reachable from other hosts"),
             target("127.0.0.1"),
         ),
         Rule::Within(_) => (
             format!("{found}; only strong cipher suites should be listed"),
-            format!("list only strong cipher suites in --{flag} on {component}"),
+            format!("list only strong cipher suites in {place}"),
         ),
     }
 }

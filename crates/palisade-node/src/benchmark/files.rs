@@ -65,10 +65,15 @@ files!(CNI_FILES, "CNI configuration files", |node| {
     Ok(out)
 });
 
-files!(ETCD_DATA_DIR, "etcd data directory", |node| Ok(vec![
-    path_setting(node, ComponentKind::Etcd, s::ETCD_DATA_DIR)
-        .unwrap_or_else(|| node.layout.etcd_data_dir.to_string())
-]));
+// Only where etcd runs: a data directory left by a package that is not
+// running is not this node's datastore.
+files!(ETCD_DATA_DIR, "etcd data directory", |node| {
+    if node.component(ComponentKind::Etcd).is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![path_setting(node, ComponentKind::Etcd, s::ETCD_DATA_DIR)
+        .unwrap_or_else(|| node.layout.etcd_data_dir.to_string())])
+});
 
 files!(ADMIN_KUBECONFIGS, "administrator kubeconfig", |node| Ok(node
     .layout
@@ -105,19 +110,18 @@ files!(PKI_KEYS, "PKI key files", |node| {
     files_under(node, node.layout.pki_dir, |name| name.ends_with(".key"))
 });
 
+// The systemd files that configure the kubelet: its drop-ins (kubeadm's
+// `10-kubeadm.conf`), which is what the benchmark audits, or the unit
+// itself where there is no drop-in.
 files!(KUBELET_SERVICE, "kubelet service file", |node| {
-    if let Some(crate::model::Component {
-        source: crate::model::Source::Systemd { files },
-        ..
-    }) = node.component(ComponentKind::Kubelet)
-    {
-        return Ok(files.clone());
-    }
-    let mut out: Vec<String> = node.layout.kubelet_units.iter().map(|p| p.to_string()).collect();
+    let mut dropins = Vec::new();
     for dir in node.layout.kubelet_dropin_dirs {
-        out.extend(files_under(node, dir, |name| name.ends_with(".conf"))?);
+        dropins.extend(files_under(node, dir, |name| name.ends_with(".conf"))?);
     }
-    Ok(out)
+    if !dropins.is_empty() {
+        return Ok(dropins);
+    }
+    Ok(node.layout.kubelet_units.iter().map(|p| p.to_string()).collect())
 });
 
 files!(PROXY_KUBECONFIG, "kube-proxy kubeconfig", |node| Ok(vec![

@@ -260,17 +260,31 @@ pub fn sensitive_bodies(node: &Node) -> Outcome {
     )
 }
 
-/// Requests whose general level is `None`: not logged for most callers.
+/// Requests whose general level is `None` (not logged for most callers),
+/// one line per deciding rule: `rules[0] drops pods/exec, pods/attach`.
 fn unlogged(policy: &Policy, asked: &[Request]) -> Vec<String> {
-    asked
-        .iter()
-        .filter_map(|request| {
-            let coverage = policy.coverage(request);
-            match coverage.general {
-                (Level::None, Some(index)) => Some(format!("{} drops {}", policy.rule_at(index), describe(request))),
-                (Level::None, None) => Some(format!("no rule matches {}", describe(request))),
-                _ => None,
-            }
+    let mut by_rule: Vec<(Option<usize>, Vec<String>)> = Vec::new();
+    for request in asked {
+        let coverage = policy.coverage(request);
+        if coverage.general.0 != Level::None {
+            continue;
+        }
+        let resource = match request.subresource {
+            Some(sub) => format!("{}/{sub}", request.resource),
+            None => request.resource.to_string(),
+        };
+        let rule = coverage.general.1;
+        match by_rule.iter_mut().find(|(r, _)| *r == rule) {
+            Some((_, resources)) if resources.contains(&resource) => {}
+            Some((_, resources)) => resources.push(resource),
+            None => by_rule.push((rule, vec![resource])),
+        }
+    }
+    by_rule
+        .into_iter()
+        .map(|(rule, resources)| match rule {
+            Some(index) => format!("{} drops {}", policy.rule_at(index), resources.join(", ")),
+            None => format!("no rule matches {}", resources.join(", ")),
         })
         .collect()
 }

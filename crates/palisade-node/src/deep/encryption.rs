@@ -68,10 +68,10 @@ pub fn check(node: &Node) -> Outcome {
     };
     let choice = provider_for_secrets(&config);
     let evidence = vec![describe(&config, &choice)];
-    if let Some((path, message)) = choice.clear_text().or_else(|| choice.weak()) {
+    if let Some((_, message)) = choice.clear_text().or_else(|| choice.weak()) {
         return Outcome::fail(
             evidence,
-            format!("{}: {message}", at(&config, path)),
+            message.to_string(),
             "put a KMS v2 provider (or aesgcm/secretbox with key rotation) first for secrets, then rewrite all Secrets".into(),
         );
     }

@@ -1,4 +1,5 @@
 pub mod checks;
+pub mod node;
 pub mod rbac;
 pub mod scan;
 pub mod snapshot;

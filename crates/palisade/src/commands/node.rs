@@ -1,0 +1,88 @@
+//! `palisade node`: the CIS Kubernetes Benchmark on this machine.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+
+use anyhow::{Context, Result};
+use palisade_core::node::{NodeReport, NodeStatus};
+use palisade_node::{audit, choose, discover, layout, Options, Selection};
+use palisade_report::node::{render_json, summary_line, NodeTableReporter};
+
+use crate::cli::{ColorChoice, Format, NodeArgs, NodeLayout};
+use crate::exit;
+
+pub fn run(args: NodeArgs) -> Result<u8> {
+    if !args.root.is_dir() {
+        anyhow::bail!("--root {}: not a directory", args.root.display());
+    }
+    let options = Options {
+        root: args.root.clone(),
+        proc: args.proc.clone(),
+        layout: args.layout.map(|l| match l {
+            NodeLayout::Kubeadm => &layout::KUBEADM,
+            NodeLayout::Rke2 => &layout::RKE2,
+        }),
+    };
+    let node = discover(&options);
+    let selection = match &args.benchmark {
+        Some(name) => Selection::Named(name.clone()),
+        None => Selection::Auto {
+            kubernetes_version: args.kubernetes_version.clone(),
+        },
+    };
+    let (benchmark, choice) = choose(&node, &selection)?;
+    let report = audit(&node, &benchmark, choice);
+
+    let output_file = match &args.output {
+        Some(path) => Some(
+            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let to_terminal = output_file.is_none() && io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && !no_color,
+    };
+    if args.format == Format::Table && to_terminal {
+        // The choice of benchmark is part of the answer; say it first.
+        eprintln!("palisade: {} ({})", report.benchmark.name, report.benchmark.reason);
+    }
+    let render = |out: &mut dyn Write| match args.format {
+        Format::Table => NodeTableReporter { color }.render(&report, out),
+        Format::Json => render_json(&report, env!("CARGO_PKG_VERSION"), to_terminal, out),
+    };
+    match output_file {
+        Some(file) => {
+            let mut out = BufWriter::new(file);
+            render(&mut out)
+                .and_then(|()| out.flush())
+                .context("cannot write the report")?;
+            eprintln!("{}", summary_line(&report));
+        }
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            if let Err(e) = render(&mut out).and_then(|()| out.flush()) {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    return Err(anyhow::Error::new(e).context("cannot write the report"));
+                }
+            }
+        }
+    }
+    Ok(exit_code(&report))
+}
+
+/// ERROR anywhere: the audit is incomplete (3). Otherwise a FAIL of an
+/// automated recommendation or a palisade check: 1. MANUAL never fails.
+fn exit_code(report: &NodeReport) -> u8 {
+    let all = || report.results.iter().chain(&report.additional_checks);
+    if all().any(|r| r.status == NodeStatus::Error) {
+        exit::INCOMPLETE
+    } else if all().any(|r| r.status == NodeStatus::Fail) {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
+}
