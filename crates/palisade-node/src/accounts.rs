@@ -25,17 +25,27 @@ impl Accounts {
     }
 
     pub fn user(&self, uid: u32) -> Option<&str> {
-        self.users.get(&uid).map(String::as_str).or((uid == 0).then_some("root"))
+        self.users
+            .get(&uid)
+            .map(String::as_str)
+            .or((uid == 0).then_some("root"))
     }
 
     pub fn group(&self, gid: u32) -> Option<&str> {
-        self.groups.get(&gid).map(String::as_str).or((gid == 0).then_some("root"))
+        self.groups
+            .get(&gid)
+            .map(String::as_str)
+            .or((gid == 0).then_some("root"))
     }
 
     /// `user:group` with numbers where a name is unknown.
     pub fn owner(&self, uid: u32, gid: u32) -> String {
-        let user = self.user(uid).map_or_else(|| uid.to_string(), str::to_string);
-        let group = self.group(gid).map_or_else(|| gid.to_string(), str::to_string);
+        let user = self
+            .user(uid)
+            .map_or_else(|| uid.to_string(), str::to_string);
+        let group = self
+            .group(gid)
+            .map_or_else(|| gid.to_string(), str::to_string);
         format!("{user}:{group}")
     }
 }

@@ -12,7 +12,9 @@ use crate::model::{ComponentKind, Node};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
     /// The one written for the node's Kubernetes version.
-    Auto { kubernetes_version: Option<String> },
+    Auto {
+        kubernetes_version: Option<String>,
+    },
     Named(String),
 }
 
@@ -31,24 +33,39 @@ pub fn minor_version(text: &str) -> Option<u32> {
     if parts.next()? != "1" {
         return None;
     }
-    let minor: String = parts.next()?.chars().take_while(char::is_ascii_digit).collect();
+    let minor: String = parts
+        .next()?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     minor.parse().ok()
 }
 
 /// The benchmark to apply, and the sentence saying why.
-pub fn choose(node: &Node, selection: &Selection) -> Result<(Benchmark, BenchmarkChoice), SelectionError> {
+pub fn choose(
+    node: &Node,
+    selection: &Selection,
+) -> Result<(Benchmark, BenchmarkChoice), SelectionError> {
     let (benchmark, reason) = match selection {
         Selection::Named(name) => {
-            let benchmark = benchmark::by_name(name).ok_or_else(|| SelectionError::UnknownBenchmark {
-                name: name.clone(),
-                known: benchmark::all().iter().map(|b| b.name).collect::<Vec<_>>().join(", "),
-            })?;
+            let benchmark =
+                benchmark::by_name(name).ok_or_else(|| SelectionError::UnknownBenchmark {
+                    name: name.clone(),
+                    known: benchmark::all()
+                        .iter()
+                        .map(|b| b.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?;
             (benchmark, "chosen with --benchmark".to_string())
         }
         Selection::Auto { kubernetes_version } => {
             let (version, origin) = match kubernetes_version {
                 Some(v) => (Some(v.clone()), "given with --kubernetes-version"),
-                None => (node.kubernetes_version().map(str::to_string), "detected from the control-plane images"),
+                None => (
+                    node.kubernetes_version().map(str::to_string),
+                    "detected from the control-plane images",
+                ),
             };
             match version {
                 None => {
@@ -60,11 +77,16 @@ pub fn choose(node: &Node, selection: &Selection) -> Result<(Benchmark, Benchmar
                     (newest, reason)
                 }
                 Some(version) => {
-                    let minor = minor_version(&version).ok_or(SelectionError::BadVersion { text: version.clone() })?;
+                    let minor = minor_version(&version).ok_or(SelectionError::BadVersion {
+                        text: version.clone(),
+                    })?;
                     let (benchmark, fits) = benchmark::for_version(minor);
                     let written_for = format_range(benchmark.kubernetes);
                     let reason = if fits {
-                        format!("Kubernetes {version} ({origin}); {} is written for {written_for}", benchmark.name)
+                        format!(
+                            "Kubernetes {version} ({origin}); {} is written for {written_for}",
+                            benchmark.name
+                        )
                     } else {
                         format!(
                             "Kubernetes {version} ({origin}); no benchmark palisade knows is written for it, using {} (written for {written_for})",
@@ -154,7 +176,14 @@ pub fn audit(node: &Node, benchmark: &Benchmark, choice: BenchmarkChoice) -> Nod
         benchmark: choice,
         root: node.fs.root().display().to_string(),
         layout: node.layout.name.to_string(),
-        role: if node.is_control_plane() { "control-plane" } else if node.component(ComponentKind::Kubelet).is_some() { "worker" } else { "unknown" }.to_string(),
+        role: if node.is_control_plane() {
+            "control-plane"
+        } else if node.component(ComponentKind::Kubelet).is_some() {
+            "worker"
+        } else {
+            "unknown"
+        }
+        .to_string(),
         components,
         results,
         additional_checks,

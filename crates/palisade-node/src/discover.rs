@@ -67,9 +67,11 @@ pub fn discover(options: &Options) -> Node {
     }
 
     static_pods(&fs, layout, &mut components, &mut broken, &mut warnings);
-    if !components.contains_key(&ComponentKind::Kubelet) {
+    if let std::collections::btree_map::Entry::Vacant(slot) =
+        components.entry(ComponentKind::Kubelet)
+    {
         if let Some(kubelet) = kubelet_from_systemd(&fs, layout, &mut warnings) {
-            components.insert(ComponentKind::Kubelet, kubelet);
+            slot.insert(kubelet);
         }
     }
     for component in components.values_mut() {
@@ -131,8 +133,8 @@ fn processes(proc_dir: &Path, warnings: &mut Vec<String>) -> Vec<Process> {
     for pid in pids {
         let path = proc_dir.join(pid.to_string()).join("cmdline");
         let mut bytes = Vec::new();
-        let read = fs::File::open(&path)
-            .and_then(|f| f.take(MAX_CMDLINE_BYTES).read_to_end(&mut bytes));
+        let read =
+            fs::File::open(&path).and_then(|f| f.take(MAX_CMDLINE_BYTES).read_to_end(&mut bytes));
         match read {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
@@ -159,7 +161,11 @@ fn processes(proc_dir: &Path, warnings: &mut Vec<String>) -> Vec<Process> {
         } else {
             Vec::new()
         };
-        out.push(Process { pid, argv, env_flags });
+        out.push(Process {
+            pid,
+            argv,
+            env_flags,
+        });
     }
     if unreadable > 0 {
         warnings.push(format!(
@@ -317,7 +323,10 @@ fn pod_components(pod: &Value) -> Vec<(ComponentKind, Vec<String>, Option<String
 /// command line wins, so these go first.
 fn etcd_env_flags<'a>(env: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<String> {
     env.filter_map(|(name, value)| {
-        let flag = name.strip_prefix("ETCD_")?.to_ascii_lowercase().replace('_', "-");
+        let flag = name
+            .strip_prefix("ETCD_")?
+            .to_ascii_lowercase()
+            .replace('_', "-");
         Some(format!("--{flag}={value}"))
     })
     .collect()

@@ -27,7 +27,10 @@ pub struct Layout {
 pub const KUBEADM: Layout = Layout {
     name: "kubeadm",
     manifest_dirs: &["/etc/kubernetes/manifests"],
-    admin_kubeconfigs: &["/etc/kubernetes/admin.conf", "/etc/kubernetes/super-admin.conf"],
+    admin_kubeconfigs: &[
+        "/etc/kubernetes/admin.conf",
+        "/etc/kubernetes/super-admin.conf",
+    ],
     scheduler_kubeconfig: "/etc/kubernetes/scheduler.conf",
     controller_manager_kubeconfig: "/etc/kubernetes/controller-manager.conf",
     pki_dir: "/etc/kubernetes/pki",
@@ -56,7 +59,10 @@ pub const RKE2: Layout = Layout {
     controller_manager_kubeconfig: "/var/lib/rancher/rke2/server/cred/controller.kubeconfig",
     pki_dir: "/var/lib/rancher/rke2/server/tls",
     etcd_data_dir: "/var/lib/rancher/rke2/server/db/etcd",
-    cni_dirs: &["/etc/cni/net.d", "/var/lib/rancher/rke2/agent/etc/cni/net.d"],
+    cni_dirs: &[
+        "/etc/cni/net.d",
+        "/var/lib/rancher/rke2/agent/etc/cni/net.d",
+    ],
     kubelet_kubeconfig: "/var/lib/rancher/rke2/agent/kubelet.kubeconfig",
     kubelet_config: "/var/lib/rancher/rke2/agent/etc/kubelet.conf.d/00-rke2-defaults.conf",
     kubelet_units: &[

@@ -107,8 +107,8 @@ impl NodeFs {
                             path: path.to_string(),
                         });
                     }
-                    let target = fs::read_link(&candidate)
-                        .map_err(|e| FsError::from_io(path, &e))?;
+                    let target =
+                        fs::read_link(&candidate).map_err(|e| FsError::from_io(path, &e))?;
                     let target = target.to_string_lossy();
                     if target.starts_with('/') {
                         resolved.clear();

@@ -56,9 +56,14 @@ impl Setting {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
     Flag,
-    ConfigFile { path: String, key: &'static str },
+    ConfigFile {
+        path: String,
+        key: &'static str,
+    },
     /// Nothing set it; `with_config` tells which default applied.
-    Default { with_config: bool },
+    Default {
+        with_config: bool,
+    },
 }
 
 /// The value a component uses for a setting, and why.
@@ -217,22 +222,43 @@ mod tests {
     #[test]
     fn flag_beats_file_beats_default() {
         let file = serde_json::json!({"readOnlyPort": 10255});
-        let by_flag = effective(&kubelet(&["--read-only-port=0"], Some(Ok(file.clone()))), READ_ONLY_PORT).unwrap();
-        assert_eq!((by_flag.value.as_deref(), &by_flag.origin), (Some("0"), &Origin::Flag));
+        let by_flag = effective(
+            &kubelet(&["--read-only-port=0"], Some(Ok(file.clone()))),
+            READ_ONLY_PORT,
+        )
+        .unwrap();
+        assert_eq!(
+            (by_flag.value.as_deref(), &by_flag.origin),
+            (Some("0"), &Origin::Flag)
+        );
         let by_file = effective(&kubelet(&[], Some(Ok(file))), READ_ONLY_PORT).unwrap();
         assert_eq!(by_file.value.as_deref(), Some("10255"));
-        assert_eq!(by_file.to_string(), "readOnlyPort: 10255 in /var/lib/kubelet/config.yaml");
-        let file_default = effective(&kubelet(&[], Some(Ok(serde_json::json!({})))), READ_ONLY_PORT).unwrap();
+        assert_eq!(
+            by_file.to_string(),
+            "readOnlyPort: 10255 in /var/lib/kubelet/config.yaml"
+        );
+        let file_default = effective(
+            &kubelet(&[], Some(Ok(serde_json::json!({})))),
+            READ_ONLY_PORT,
+        )
+        .unwrap();
         assert_eq!(file_default.value.as_deref(), Some("0"));
         let flag_default = effective(&kubelet(&[], None), READ_ONLY_PORT).unwrap();
         assert_eq!(flag_default.value.as_deref(), Some("10255"));
-        assert_eq!(flag_default.to_string(), "--read-only-port not set (default 10255)");
+        assert_eq!(
+            flag_default.to_string(),
+            "--read-only-port not set (default 10255)"
+        );
     }
 
     #[test]
     fn an_unusable_file_matters_only_when_the_flag_is_absent() {
         let broken = Some(Err("line 3: bad indentation".to_string()));
-        assert!(effective(&kubelet(&["--read-only-port=0"], broken.clone()), READ_ONLY_PORT).is_ok());
+        assert!(effective(
+            &kubelet(&["--read-only-port=0"], broken.clone()),
+            READ_ONLY_PORT
+        )
+        .is_ok());
         let error = effective(&kubelet(&[], broken), READ_ONLY_PORT).unwrap_err();
         assert!(error.to_string().contains("bad indentation"), "{error}");
     }

@@ -4,9 +4,7 @@
 
 use std::sync::Arc;
 
-use palisade_collect::manifest::{
-    document_chunks, parse_chunk, resources_from_document, Limits,
-};
+use palisade_collect::manifest::{document_chunks, parse_chunk, resources_from_document, Limits};
 use palisade_core::Resource;
 use serde_json::Value;
 

@@ -15,7 +15,13 @@ fn run(root: &std::path::Path) -> NodeReport {
         root: root.to_path_buf(),
         ..Options::default()
     });
-    let (benchmark, choice) = choose(&node, &Selection::Auto { kubernetes_version: None }).unwrap();
+    let (benchmark, choice) = choose(
+        &node,
+        &Selection::Auto {
+            kubernetes_version: None,
+        },
+    )
+    .unwrap();
     audit(&node, &benchmark, choice)
 }
 
@@ -52,7 +58,9 @@ fn check_fixture(name: &str) {
     let actual = verdicts(&report);
     if std::env::var_os("PALISADE_SHOW").is_some() {
         let mut out = Vec::new();
-        palisade_report::node::NodeTableReporter { color: false }.render(&report, &mut out).unwrap();
+        palisade_report::node::NodeTableReporter { color: false }
+            .render(&report, &mut out)
+            .unwrap();
         println!("{}", String::from_utf8_lossy(&out));
     }
     if std::env::var_os("PALISADE_UPDATE_EXPECT").is_some() {
@@ -64,7 +72,11 @@ fn check_fixture(name: &str) {
         let mut text = kept.join("\n");
         text.push_str("\n\n");
         for result in report.results.iter().chain(&report.additional_checks) {
-            text.push_str(&format!("expect {} {}\n", result.id, result.status.as_str()));
+            text.push_str(&format!(
+                "expect {} {}\n",
+                result.id,
+                result.status.as_str()
+            ));
         }
         fs::write(&path, text).unwrap();
         return;
@@ -74,8 +86,16 @@ fn check_fixture(name: &str) {
         match tree.expected.get(id) {
             Some(want) if want == status => {}
             Some(want) => {
-                let result = report.results.iter().chain(&report.additional_checks).find(|r| &r.id == id).unwrap();
-                wrong.push(format!("{id}: expected {want}, got {status}: {:?} {:?}", result.evidence, result.reason));
+                let result = report
+                    .results
+                    .iter()
+                    .chain(&report.additional_checks)
+                    .find(|r| &r.id == id)
+                    .unwrap();
+                wrong.push(format!(
+                    "{id}: expected {want}, got {status}: {:?} {:?}",
+                    result.evidence, result.reason
+                ));
             }
             None => wrong.push(format!("{id}: no expectation (got {status})")),
         }
@@ -106,4 +126,9 @@ fn kubeadm_worker_hardened() {
 #[test]
 fn kubeadm_worker_insecure() {
     check_fixture("kubeadm-worker-insecure.node");
+}
+
+#[test]
+fn kubeadm_bad_input() {
+    check_fixture("kubeadm-bad-input.node");
 }

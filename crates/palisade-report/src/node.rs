@@ -50,7 +50,10 @@ impl NodeTableReporter {
 
     fn write_result(&self, result: &NodeResult, out: &mut dyn Write) -> io::Result<()> {
         let dim = Style::new().effects(Effects::DIMMED);
-        let status = self.paint(status_style(result.status), &format!("{:<6}", label(result.status)));
+        let status = self.paint(
+            status_style(result.status),
+            &format!("{:<6}", label(result.status)),
+        );
         writeln!(out, "  {status} {:<8} {}", result.id, result.title)?;
         let indent = "                ";
         if result.status != NodeStatus::NotApplicable {
@@ -99,7 +102,11 @@ impl NodeTableReporter {
             writeln!(out, "  {:<24} {}", component.name, detail.join(", "))?;
         }
         for warning in &report.warnings {
-            writeln!(out, "{} {warning}", self.paint(status_style(NodeStatus::Manual), "warning:"))?;
+            writeln!(
+                out,
+                "{} {warning}",
+                self.paint(status_style(NodeStatus::Manual), "warning:")
+            )?;
         }
         let mut section = "";
         for result in &report.results {
@@ -118,7 +125,14 @@ impl NodeTableReporter {
         }
         if !report.additional_checks.is_empty() {
             writeln!(out)?;
-            writeln!(out, "{}", self.paint(bold, "Beyond the benchmark (palisade checks, not in its totals)"))?;
+            writeln!(
+                out,
+                "{}",
+                self.paint(
+                    bold,
+                    "Beyond the benchmark (palisade checks, not in its totals)"
+                )
+            )?;
             for result in &report.additional_checks {
                 self.write_result(result, out)?;
             }
@@ -126,7 +140,12 @@ impl NodeTableReporter {
         writeln!(out)?;
         writeln!(out, "{}", self.paint(bold, "Summary"))?;
         for s in &report.sections {
-            writeln!(out, "  {:<34} {}", format!("{} {}", s.id, s.title), self.counts(&s.counts))?;
+            writeln!(
+                out,
+                "  {:<34} {}",
+                format!("{} {}", s.id, s.title),
+                self.counts(&s.counts)
+            )?;
         }
         writeln!(out, "  {:<34} {}", "total", self.counts(&report.totals))?;
         let extra = additional_counts(report);

@@ -67,9 +67,11 @@ pub fn evaluate(recommendation: &Recommendation, node: &Node) -> Outcome {
     // A manual recommendation is never reported as judged, whatever a
     // test found; an absent component stays not applicable.
     // What the test found is kept as a hint for the reviewer.
-    if !recommendation.automated && matches!(outcome.status, NodeStatus::Pass | NodeStatus::Fail)
-    {
+    if !recommendation.automated && outcome.status != NodeStatus::NotApplicable {
         let hint = match (outcome.status, &outcome.reason) {
+            (NodeStatus::Error, Some(reason)) => {
+                format!("review: evidence could not be gathered: {reason}")
+            }
             (NodeStatus::Fail, Some(reason)) => format!("review: likely not met: {reason}"),
             (NodeStatus::Fail, None) => "review: likely not met".to_string(),
             _ => "review: what was found looks compliant".to_string(),
@@ -110,7 +112,10 @@ fn judge(test: &Test, node: &Node) -> Outcome {
             } else {
                 Err((
                     evidence,
-                    format!("{path} has permissions {:04o}, more than {max:04o}", stat.mode & 0o777),
+                    format!(
+                        "{path} has permissions {:04o}, more than {max:04o}",
+                        stat.mode & 0o777
+                    ),
                     format!("chmod {max:o} {path}"),
                 ))
             }
@@ -163,7 +168,12 @@ fn combine(outcomes: Vec<Outcome>, all: bool) -> Outcome {
     let evidence: Vec<String> = outcomes.iter().flat_map(|o| o.evidence.clone()).collect();
     let pick = |status: NodeStatus| outcomes.iter().filter(move |o| o.status == status);
     let joined = |status: NodeStatus, field: fn(&Outcome) -> Option<&String>| {
-        let parts: Vec<&str> = pick(status).filter_map(|o| field(o).map(String::as_str)).collect();
+        let mut parts: Vec<&str> = Vec::new();
+        for part in pick(status).filter_map(|o| field(o).map(String::as_str)) {
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
         (!parts.is_empty()).then(|| parts.join("; "))
     };
     let with = |status: NodeStatus| Outcome {
@@ -173,7 +183,10 @@ fn combine(outcomes: Vec<Outcome>, all: bool) -> Outcome {
         remediation: joined(status, |o| o.remediation.as_ref()),
     };
     let has = |status: NodeStatus| pick(status).next().is_some();
-    if outcomes.iter().all(|o| o.status == NodeStatus::NotApplicable) {
+    if outcomes
+        .iter()
+        .all(|o| o.status == NodeStatus::NotApplicable)
+    {
         return with(NodeStatus::NotApplicable);
     }
     if all {
@@ -211,6 +224,11 @@ fn judge_files(
     let mut errors = Vec::new();
     for path in &paths {
         match node.fs.stat(path) {
+            Ok(stat) if files.directory.is_some_and(|dir| dir != stat.is_dir) => {
+                let expected = if stat.is_dir { "a file" } else { "a directory" };
+                let found = if stat.is_dir { "a directory" } else { "a file" };
+                errors.push(format!("{path} is {found}, where {expected} is expected"));
+            }
             Ok(stat) => match rule(path, &stat) {
                 Ok(e) => evidence.push(e),
                 Err((e, reason, fix)) => {
@@ -254,16 +272,18 @@ fn judge_value(value: &Effective, rule: Rule, component: ComponentKind, source: 
         Rule::Set => text.is_some_and(|v| !v.trim().is_empty()),
         Rule::Includes(item) => text.is_some_and(|v| items(v).any(|i| i == item)),
         Rule::Excludes(item) => !text.is_some_and(|v| items(v).any(|i| i == item)),
-        Rule::AtLeast(min) => text.and_then(|v| v.trim().parse::<i64>().ok()).is_some_and(|n| n >= min),
+        Rule::AtLeast(min) => text
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .is_some_and(|n| n >= min),
         Rule::NonZeroDuration => text.is_some_and(|v| !is_zero_duration(v)),
         Rule::NotSetTo(unwanted) => {
-            matches!(value.origin, Origin::Default { .. }) || !text.is_some_and(|v| same(v, unwanted))
+            matches!(value.origin, Origin::Default { .. })
+                || !text.is_some_and(|v| same(v, unwanted))
         }
         Rule::Loopback => text.is_some_and(is_loopback),
         Rule::Unset => matches!(value.origin, Origin::Default { .. }),
-        Rule::Within(allowed) => {
-            text.is_some_and(|v| items(v).next().is_some() && items(v).all(|i| allowed.contains(&i)))
-        }
+        Rule::Within(allowed) => text
+            .is_some_and(|v| items(v).next().is_some() && items(v).all(|i| allowed.contains(&i))),
     };
     if ok {
         return Outcome::pass(vec![shown]);
@@ -288,7 +308,9 @@ fn explain(value: &Effective, rule: Rule, component: ComponentKind) -> (String, 
         None => format!("--{flag} on {component}"),
     };
     let target = |v: &str| match config_key {
-        Some(key) => format!("set {key}: {v} in the {component} configuration file (or --{flag}={v})"),
+        Some(key) => {
+            format!("set {key}: {v} in the {component} configuration file (or --{flag}={v})")
+        }
         None => format!("set --{flag}={v} on {component}"),
     };
     let found = match &value.value {
@@ -302,7 +324,10 @@ fn explain(value: &Effective, rule: Rule, component: ComponentKind) -> (String, 
             format!("change {place} to a value other than {unwanted}"),
         ),
         Rule::Set => (found, format!("set {place}")),
-        Rule::Includes(item) => (format!("{found}, without {item}"), format!("add {item} to {place}")),
+        Rule::Includes(item) => (
+            format!("{found}, without {item}"),
+            format!("add {item} to {place}"),
+        ),
         Rule::Excludes(item) => (
             format!("{found}, which includes {item}"),
             format!("remove {item} from {place}"),
@@ -367,7 +392,10 @@ fn is_zero_duration(text: &str) -> bool {
         .split(|c: char| !(c.is_ascii_digit() || c == '.'))
         .filter(|s| !s.is_empty())
         .collect();
-    !digits.is_empty() && digits.iter().all(|d| d.parse::<f64>().is_ok_and(|n| n == 0.0))
+    !digits.is_empty()
+        && digits
+            .iter()
+            .all(|d| d.parse::<f64>().is_ok_and(|n| n == 0.0))
 }
 
 /// Admission plugins in effect: those on by default, plus

@@ -10,7 +10,10 @@ use crate::settings::{effective, Setting};
 /// A component's value for a path setting, if it has one.
 fn path_setting(node: &Node, kind: ComponentKind, setting: Setting) -> Option<String> {
     let component = node.component(kind)?;
-    effective(component, setting).ok()?.value.filter(|v| !v.is_empty())
+    effective(component, setting)
+        .ok()?
+        .value
+        .filter(|v| !v.is_empty())
 }
 
 fn manifest(node: &Node, kind: ComponentKind) -> Vec<String> {
@@ -45,19 +48,37 @@ fn files_under(node: &Node, dir: &str, keep: fn(&str) -> bool) -> Result<Vec<Str
 
 macro_rules! files {
     ($name:ident, $describe:literal, |$node:ident| $body:expr) => {
+        files!($name, $describe, Some(false), |$node| $body);
+    };
+    ($name:ident, $describe:literal, $directory:expr, |$node:ident| $body:expr) => {
         pub const $name: Files = Files {
             describe: $describe,
+            directory: $directory,
             paths: |$node: &Node| -> Result<Vec<String>, String> { $body },
         };
     };
 }
 
-files!(APISERVER_MANIFEST, "API server static pod manifest", |node| Ok(manifest(node, ComponentKind::ApiServer)));
-files!(CONTROLLER_MANAGER_MANIFEST, "controller manager static pod manifest", |node| Ok(manifest(node, ComponentKind::ControllerManager)));
-files!(SCHEDULER_MANIFEST, "scheduler static pod manifest", |node| Ok(manifest(node, ComponentKind::Scheduler)));
-files!(ETCD_MANIFEST, "etcd static pod manifest", |node| Ok(manifest(node, ComponentKind::Etcd)));
+files!(
+    APISERVER_MANIFEST,
+    "API server static pod manifest",
+    |node| Ok(manifest(node, ComponentKind::ApiServer))
+);
+files!(
+    CONTROLLER_MANAGER_MANIFEST,
+    "controller manager static pod manifest",
+    |node| Ok(manifest(node, ComponentKind::ControllerManager))
+);
+files!(
+    SCHEDULER_MANIFEST,
+    "scheduler static pod manifest",
+    |node| Ok(manifest(node, ComponentKind::Scheduler))
+);
+files!(ETCD_MANIFEST, "etcd static pod manifest", |node| Ok(
+    manifest(node, ComponentKind::Etcd)
+));
 
-files!(CNI_FILES, "CNI configuration files", |node| {
+files!(CNI_FILES, "CNI configuration files", None, |node| {
     let mut out = Vec::new();
     for dir in node.layout.cni_dirs {
         out.extend(files_under(node, dir, |_| true)?);
@@ -67,40 +88,59 @@ files!(CNI_FILES, "CNI configuration files", |node| {
 
 // Only where etcd runs: a data directory left by a package that is not
 // running is not this node's datastore.
-files!(ETCD_DATA_DIR, "etcd data directory", |node| {
+files!(ETCD_DATA_DIR, "etcd data directory", Some(true), |node| {
     if node.component(ComponentKind::Etcd).is_none() {
         return Ok(Vec::new());
     }
-    Ok(vec![path_setting(node, ComponentKind::Etcd, s::ETCD_DATA_DIR)
-        .unwrap_or_else(|| node.layout.etcd_data_dir.to_string())])
+    Ok(vec![path_setting(
+        node,
+        ComponentKind::Etcd,
+        s::ETCD_DATA_DIR,
+    )
+    .unwrap_or_else(|| node.layout.etcd_data_dir.to_string())])
 });
 
-files!(ADMIN_KUBECONFIGS, "administrator kubeconfig", |node| Ok(node
-    .layout
-    .admin_kubeconfigs
-    .iter()
-    .map(|p| p.to_string())
-    .collect()));
+files!(ADMIN_KUBECONFIGS, "administrator kubeconfig", |node| Ok(
+    node.layout
+        .admin_kubeconfigs
+        .iter()
+        .map(|p| p.to_string())
+        .collect()
+));
 
-files!(SCHEDULER_KUBECONFIG, "scheduler kubeconfig", |node| Ok(vec![
-    path_setting(node, ComponentKind::Scheduler, s::KUBECONFIG)
-        .unwrap_or_else(|| node.layout.scheduler_kubeconfig.to_string())
-]));
+files!(SCHEDULER_KUBECONFIG, "scheduler kubeconfig", |node| Ok(
+    vec![path_setting(node, ComponentKind::Scheduler, s::KUBECONFIG)
+        .unwrap_or_else(|| node.layout.scheduler_kubeconfig.to_string())]
+));
 
-files!(CONTROLLER_MANAGER_KUBECONFIG, "controller manager kubeconfig", |node| Ok(vec![
-    path_setting(node, ComponentKind::ControllerManager, s::KUBECONFIG)
-        .unwrap_or_else(|| node.layout.controller_manager_kubeconfig.to_string())
-]));
+files!(
+    CONTROLLER_MANAGER_KUBECONFIG,
+    "controller manager kubeconfig",
+    |node| Ok(vec![path_setting(
+        node,
+        ComponentKind::ControllerManager,
+        s::KUBECONFIG
+    )
+    .unwrap_or_else(|| node
+        .layout
+        .controller_manager_kubeconfig
+        .to_string())])
+);
 
-files!(PKI_DIR_AND_FILES, "Kubernetes PKI directory", |node| {
-    let dir = node.layout.pki_dir;
-    if !node.fs.exists(dir) {
-        return Ok(vec![dir.to_string()]);
+files!(
+    PKI_DIR_AND_FILES,
+    "Kubernetes PKI directory",
+    None,
+    |node| {
+        let dir = node.layout.pki_dir;
+        if !node.fs.exists(dir) {
+            return Ok(vec![dir.to_string()]);
+        }
+        let mut out = vec![dir.to_string()];
+        out.extend(files_under(node, dir, |_| true)?);
+        Ok(out)
     }
-    let mut out = vec![dir.to_string()];
-    out.extend(files_under(node, dir, |_| true)?);
-    Ok(out)
-});
+);
 
 files!(PKI_CERTIFICATES, "PKI certificate files", |node| {
     files_under(node, node.layout.pki_dir, |name| name.ends_with(".crt"))
@@ -121,7 +161,12 @@ files!(KUBELET_SERVICE, "kubelet service file", |node| {
     if !dropins.is_empty() {
         return Ok(dropins);
     }
-    Ok(node.layout.kubelet_units.iter().map(|p| p.to_string()).collect())
+    Ok(node
+        .layout
+        .kubelet_units
+        .iter()
+        .map(|p| p.to_string())
+        .collect())
 });
 
 files!(PROXY_KUBECONFIG, "kube-proxy kubeconfig", |node| Ok(vec![
@@ -135,12 +180,14 @@ files!(KUBELET_KUBECONFIG, "kubelet kubeconfig", |node| Ok(vec![
 ]));
 
 files!(KUBELET_CLIENT_CA, "kubelet client CA file", |node| {
-    Ok(path_setting(node, ComponentKind::Kubelet, s::KUBELET_CLIENT_CA_FILE)
-        .into_iter()
-        .collect())
+    Ok(
+        path_setting(node, ComponentKind::Kubelet, s::KUBELET_CLIENT_CA_FILE)
+            .into_iter()
+            .collect(),
+    )
 });
 
-files!(KUBELET_CONFIG, "kubelet configuration file", |node| Ok(vec![
-    path_setting(node, ComponentKind::Kubelet, s::CONFIG)
-        .unwrap_or_else(|| node.layout.kubelet_config.to_string())
-]));
+files!(KUBELET_CONFIG, "kubelet configuration file", |node| Ok(
+    vec![path_setting(node, ComponentKind::Kubelet, s::CONFIG)
+        .unwrap_or_else(|| node.layout.kubelet_config.to_string())]
+));

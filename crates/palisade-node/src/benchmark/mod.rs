@@ -51,11 +51,20 @@ pub enum Test {
     },
     /// An API server admission plugin must be on (or off), counting the
     /// plugins on by default.
-    Admission { plugin: &'static str, enabled: bool },
+    Admission {
+        plugin: &'static str,
+        enabled: bool,
+    },
     /// Files must have no permission bits beyond `max`.
-    FileMode { files: Files, max: u32 },
+    FileMode {
+        files: Files,
+        max: u32,
+    },
     /// Files must belong to `owner` (`user:group`, names from the node).
-    FileOwner { files: Files, owner: &'static str },
+    FileOwner {
+        files: Files,
+        owner: &'static str,
+    },
     All(Vec<Test>),
     Any(Vec<Test>),
     /// A judgement that reads more than a value (the contents of a file).
@@ -102,6 +111,9 @@ pub enum Rule {
 #[derive(Clone, Copy)]
 pub struct Files {
     pub describe: &'static str,
+    /// `Some(true)`: directories; `Some(false)`: files; `None`: either.
+    /// Anything else in their place is an error, not a verdict.
+    pub directory: Option<bool>,
     /// The node paths, from flags or the layout; absent ones are skipped.
     pub paths: fn(&Node) -> Result<Vec<String>, String>,
 }

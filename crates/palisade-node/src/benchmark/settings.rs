@@ -116,8 +116,11 @@ pub const KUBELET_STREAMING_IDLE_TIMEOUT: Setting = keyed(
     "streamingConnectionIdleTimeout",
     Some("4h0m0s"),
 );
-pub const KUBELET_IPTABLES_UTIL_CHAINS: Setting =
-    keyed("make-iptables-util-chains", "makeIPTablesUtilChains", Some("true"));
+pub const KUBELET_IPTABLES_UTIL_CHAINS: Setting = keyed(
+    "make-iptables-util-chains",
+    "makeIPTablesUtilChains",
+    Some("true"),
+);
 pub const KUBELET_HOSTNAME_OVERRIDE: Setting = flag("hostname-override", None);
 pub const KUBELET_EVENT_QPS: Setting = keyed("event-qps", "eventRecordQPS", Some("50"));
 pub const KUBELET_TLS_CERT_FILE: Setting = keyed("tls-cert-file", "tlsCertFile", None);
@@ -126,11 +129,13 @@ pub const KUBELET_TLS_PRIVATE_KEY_FILE: Setting =
 pub const KUBELET_ROTATE_CERTIFICATES: Setting =
     keyed("rotate-certificates", "rotateCertificates", Some("false"));
 pub const KUBELET_FEATURE_GATES: Setting = keyed("feature-gates", "featureGates", None);
-pub const KUBELET_TLS_CIPHER_SUITES: Setting =
-    keyed("tls-cipher-suites", "tlsCipherSuites", None);
+pub const KUBELET_TLS_CIPHER_SUITES: Setting = keyed("tls-cipher-suites", "tlsCipherSuites", None);
 pub const KUBELET_POD_MAX_PIDS: Setting = keyed("pod-max-pids", "podPidsLimit", Some("-1"));
 
 // kube-proxy.
-pub const PROXY_METRICS_BIND_ADDRESS: Setting =
-    keyed("metrics-bind-address", "metricsBindAddress", Some("127.0.0.1:10249"));
+pub const PROXY_METRICS_BIND_ADDRESS: Setting = keyed(
+    "metrics-bind-address",
+    "metricsBindAddress",
+    Some("127.0.0.1:10249"),
+);
 pub const PROXY_KUBECONFIG: Setting = keyed("kubeconfig", "clientConnection.kubeconfig", None);

@@ -75,13 +75,23 @@ impl Policy {
             .unwrap_or_default();
         let mut levels = Vec::with_capacity(rules.len());
         for (i, rule) in rules.iter().enumerate() {
-            let text = rule.get("level").and_then(Value::as_str).unwrap_or_default();
+            let text = rule
+                .get("level")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let level = Level::parse(text).ok_or_else(|| {
-                format!("{}: unknown audit level {text:?}", at(&resource, &rule_path(i).join("level")))
+                format!(
+                    "{}: unknown audit level {text:?}",
+                    at(&resource, &rule_path(i).join("level"))
+                )
             })?;
             levels.push(level);
         }
-        Ok(Policy { resource, rules, levels })
+        Ok(Policy {
+            resource,
+            rules,
+            levels,
+        })
     }
 
     pub fn rule_at(&self, index: usize) -> String {
@@ -137,7 +147,10 @@ fn matches(rule: &Value, request: &Request) -> Match {
             return Match::No;
         }
     }
-    let resources = rule.get("resources").and_then(Value::as_array).filter(|r| !r.is_empty());
+    let resources = rule
+        .get("resources")
+        .and_then(Value::as_array)
+        .filter(|r| !r.is_empty());
     // A rule naming only non-resource URLs never matches a resource request.
     if resources.is_none() && strings(rule, "nonResourceURLs").is_some() {
         return Match::No;
@@ -165,7 +178,10 @@ fn matches(rule: &Value, request: &Request) -> Match {
 /// empty (the whole group) or names the resource as the API server does
 /// (`pods` is not `pods/exec`; `*`, `pods/*` and `*/exec` are wildcards).
 fn group_resources_match(entry: &Value, request: &Request) -> bool {
-    let group = entry.get("group").and_then(Value::as_str).unwrap_or_default();
+    let group = entry
+        .get("group")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if group != request.group {
         return false;
     }
@@ -181,7 +197,9 @@ fn group_resources_match(entry: &Value, request: &Request) -> bool {
             || *name == full
             || (request.subresource.is_some()
                 && (*name == format!("{}/*", request.resource)
-                    || request.subresource.is_some_and(|sub| *name == format!("*/{sub}"))))
+                    || request
+                        .subresource
+                        .is_some_and(|sub| *name == format!("*/{sub}"))))
     })
 }
 
@@ -200,7 +218,12 @@ fn policy(node: &Node) -> Result<Policy, Outcome> {
 
 const MODIFY: [&str; 4] = ["create", "update", "patch", "delete"];
 
-fn requests(group: &'static str, resources: &[&'static str], subresource: Option<&'static str>, verbs: &[&'static str]) -> Vec<Request> {
+fn requests(
+    group: &'static str,
+    resources: &[&'static str],
+    subresource: Option<&'static str>,
+    verbs: &[&'static str],
+) -> Vec<Request> {
     resources
         .iter()
         .flat_map(|resource| {
@@ -232,7 +255,12 @@ pub fn sensitive_bodies(node: &Node) -> Outcome {
     };
     let verbs = ["get", "list", "watch", "create", "update", "patch"];
     let mut asked = requests("", &["secrets", "configmaps"], None, &verbs);
-    asked.extend(requests("authentication.k8s.io", &["tokenreviews"], None, &["create"]));
+    asked.extend(requests(
+        "authentication.k8s.io",
+        &["tokenreviews"],
+        None,
+        &["create"],
+    ));
     let mut leaks: Vec<String> = Vec::new();
     for request in &asked {
         let coverage = policy.coverage(request);
@@ -243,7 +271,11 @@ pub fn sensitive_bodies(node: &Node) -> Outcome {
             .chain(coverage.general.1.map(|i| (i, coverage.general.0)));
         for (index, level) in rules {
             if level.logs_bodies() {
-                let line = format!("{} logs {} at {level:?}", policy.rule_at(index), describe(request));
+                let line = format!(
+                    "{} logs {} at {level:?}",
+                    policy.rule_at(index),
+                    describe(request)
+                );
                 if !leaks.contains(&line) {
                     leaks.push(line);
                 }
@@ -251,7 +283,9 @@ pub fn sensitive_bodies(node: &Node) -> Outcome {
         }
     }
     if leaks.is_empty() {
-        return Outcome::pass(vec!["no rule logs the bodies of secrets, configmaps or tokenreviews".into()]);
+        return Outcome::pass(vec![
+            "no rule logs the bodies of secrets, configmaps or tokenreviews".into(),
+        ]);
     }
     Outcome::fail(
         leaks.clone(),
@@ -330,7 +364,12 @@ pub fn rbac_changes(node: &Node) -> Outcome {
     };
     let asked = requests(
         "rbac.authorization.k8s.io",
-        &["roles", "rolebindings", "clusterroles", "clusterrolebindings"],
+        &[
+            "roles",
+            "rolebindings",
+            "clusterroles",
+            "clusterrolebindings",
+        ],
         None,
         &MODIFY,
     );
@@ -351,18 +390,41 @@ pub fn catch_all_none_first(node: &Node) -> Outcome {
     };
     let Some(first) = policy.rules.first() else {
         return Outcome::fail(
-            vec![format!("{}: no rules", at(&policy.resource, &FieldPath::root()))],
+            vec![format!(
+                "{}: no rules",
+                at(&policy.resource, &FieldPath::root())
+            )],
             "the audit policy has no rules: nothing is logged".into(),
             "add rules; end with a catch-all rule at Metadata".into(),
         );
     };
-    let selectors = ["users", "userGroups", "verbs", "resources", "namespaces", "nonResourceURLs"];
-    let catch_all = selectors.iter().all(|key| strings(first, key).is_none() && first.get(key).and_then(Value::as_array).is_none_or(Vec::is_empty));
-    let evidence = vec![format!("{} level {:?}", policy.rule_at(0), policy.levels[0])];
+    let selectors = [
+        "users",
+        "userGroups",
+        "verbs",
+        "resources",
+        "namespaces",
+        "nonResourceURLs",
+    ];
+    let catch_all = selectors.iter().all(|key| {
+        strings(first, key).is_none()
+            && first
+                .get(key)
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty)
+    });
+    let evidence = vec![format!(
+        "{} level {:?}",
+        policy.rule_at(0),
+        policy.levels[0]
+    )];
     if catch_all && policy.levels[0] == Level::None {
         return Outcome::fail(
             evidence,
-            format!("{}: the first rule drops every request, so no later rule ever applies", policy.rule_at(0)),
+            format!(
+                "{}: the first rule drops every request, so no later rule ever applies",
+                policy.rule_at(0)
+            ),
             "move the catch-all rule to the end of the policy, at Metadata".into(),
         );
     }
@@ -397,8 +459,18 @@ mod tests {
         Policy::parse(objects.into_iter().next().unwrap()).unwrap()
     }
 
-    const EXEC: Request = Request { group: "", resource: "pods", subresource: Some("exec"), verb: "create" };
-    const GET_SECRET: Request = Request { group: "", resource: "secrets", subresource: None, verb: "get" };
+    const EXEC: Request = Request {
+        group: "",
+        resource: "pods",
+        subresource: Some("exec"),
+        verb: "create",
+    };
+    const GET_SECRET: Request = Request {
+        group: "",
+        resource: "secrets",
+        subresource: None,
+        verb: "get",
+    };
 
     #[test]
     fn the_first_matching_rule_decides_and_narrow_rules_are_kept_apart() {
@@ -426,7 +498,10 @@ mod tests {
         );
         assert_eq!(p.coverage(&EXEC).general, (Level::Metadata, Some(1)));
         assert_eq!(p.coverage(&GET_SECRET).general, (Level::None, Some(0)));
-        let list = Request { verb: "list", ..GET_SECRET };
+        let list = Request {
+            verb: "list",
+            ..GET_SECRET
+        };
         assert_eq!(p.coverage(&list).general, (Level::None, None));
     }
 }

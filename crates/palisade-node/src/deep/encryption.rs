@@ -24,16 +24,28 @@ fn config(node: &Node) -> Result<Resource, Outcome> {
 
 fn describe(config: &Resource, choice: &ProviderChoice) -> String {
     match choice {
-        ProviderChoice::First { name, path, kms_version } => {
+        ProviderChoice::First {
+            name,
+            path,
+            kms_version,
+        } => {
             let version = match (name.as_str(), kms_version.as_deref()) {
                 ("kms", Some(v)) => format!(" {v}"),
                 ("kms", None) => " v1".to_string(),
                 _ => String::new(),
             };
-            format!("{}: secrets are encrypted first with {name}{version}", at(config, path))
+            format!(
+                "{}: secrets are encrypted first with {name}{version}",
+                at(config, path)
+            )
         }
-        ProviderChoice::NotCovered(path) => format!("{}: no entry covers secrets", at(config, path)),
-        ProviderChoice::NoProvider(path) => format!("{}: the entry for secrets lists no provider", at(config, path)),
+        ProviderChoice::NotCovered(path) => {
+            format!("{}: no entry covers secrets", at(config, path))
+        }
+        ProviderChoice::NoProvider(path) => format!(
+            "{}: the entry for secrets lists no provider",
+            at(config, path)
+        ),
     }
 }
 
@@ -47,7 +59,9 @@ pub fn judge(node: &Node) -> Outcome {
     let choice = provider_for_secrets(&config);
     let evidence = vec![describe(&config, &choice)];
     match &choice {
-        ProviderChoice::First { name, .. } if matches!(name.as_str(), "aescbc" | "kms" | "secretbox") => {
+        ProviderChoice::First { name, .. }
+            if matches!(name.as_str(), "aescbc" | "kms" | "secretbox") =>
+        {
             Outcome::pass(evidence)
         }
         _ => Outcome::fail(
@@ -76,7 +90,10 @@ pub fn check(node: &Node) -> Outcome {
         );
     }
     if let ProviderChoice::NoProvider(path) = &choice {
-        return Outcome::error(format!("{}: the entry for secrets lists no provider, which the API server rejects", at(&config, path)));
+        return Outcome::error(format!(
+            "{}: the entry for secrets lists no provider, which the API server rejects",
+            at(&config, path)
+        ));
     }
     Outcome::pass(evidence)
 }

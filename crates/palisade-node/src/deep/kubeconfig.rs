@@ -53,10 +53,17 @@ fn kubeconfigs(node: &Node) -> Result<Vec<Found>, String> {
 
 fn credential_fields(config: &Value) -> Vec<&'static str> {
     let mut out = Vec::new();
-    let users = config.get("users").and_then(Value::as_array).into_iter().flatten();
+    let users = config
+        .get("users")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
     for user in users.filter_map(|u| u.get("user")) {
         for field in ["client-key-data", "token", "password"] {
-            let present = user.get(field).and_then(Value::as_str).is_some_and(|v| !v.is_empty());
+            let present = user
+                .get(field)
+                .and_then(Value::as_str)
+                .is_some_and(|v| !v.is_empty());
             if present && !out.contains(&field) {
                 out.push(field);
             }
@@ -98,7 +105,12 @@ pub fn readable_credentials(node: &Node) -> Outcome {
         node,
         |f| {
             (!f.embedded.is_empty() && f.mode & 0o077 != 0).then(|| {
-                format!("{} holds {} and has mode {:04o}", f.path, f.embedded.join(", "), f.mode)
+                format!(
+                    "{} holds {} and has mode {:04o}",
+                    f.path,
+                    f.embedded.join(", "),
+                    f.mode
+                )
             })
         },
         "chmod 600 the kubeconfig files that hold credentials",

@@ -83,7 +83,11 @@ pub fn setting_evidence(node: &Node, kind: ComponentKind, setting: Setting) -> V
 }
 
 /// The file a component's path setting names: `Ok(None)` when unset.
-pub fn setting_path(node: &Node, kind: ComponentKind, setting: Setting) -> Result<Option<String>, String> {
+pub fn setting_path(
+    node: &Node,
+    kind: ComponentKind,
+    setting: Setting,
+) -> Result<Option<String>, String> {
     let Some(component) = node.component(kind) else {
         return Ok(None);
     };

@@ -10,6 +10,7 @@
 //!   indented lines are the file's content
 //! dir /var/lib/etcd 0700 etcd:etcd
 //! link /etc/a -> /etc/b
+//! big /var/lib/kubelet/config.yaml 5000000 0600 root:root
 //! proc 812 /usr/bin/kubelet --config=/var/lib/kubelet/config.yaml
 //! expect 1.1.1 PASS
 //! ```
@@ -38,7 +39,11 @@ pub fn can_chown() -> bool {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/nodes").join(name)
+    // Through the crates directory, so that other crates' tests that
+    // include this module find the same files.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../palisade-node/tests/nodes")
+        .join(name)
 }
 
 pub fn build(spec_path: &Path) -> Tree {
@@ -76,12 +81,33 @@ pub fn build(spec_path: &Path) -> Tree {
                 let path = host(words[1]);
                 fs::create_dir_all(path.parent().unwrap()).unwrap();
                 fs::write(&path, content).unwrap();
-                owners.push((path, words[3].to_string(), u32::from_str_radix(words[2], 8).unwrap()));
+                owners.push((
+                    path,
+                    words[3].to_string(),
+                    u32::from_str_radix(words[2], 8).unwrap(),
+                ));
+            }
+            "big" => {
+                // `big PATH BYTES MODE OWNER`: a file too large to be a
+                // configuration file.
+                let path = host(words[1]);
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                let size: usize = words[2].parse().unwrap();
+                fs::write(&path, "a: b\n".repeat(size / 5 + 1)).unwrap();
+                owners.push((
+                    path,
+                    words[4].to_string(),
+                    u32::from_str_radix(words[3], 8).unwrap(),
+                ));
             }
             "dir" => {
                 let path = host(words[1]);
                 fs::create_dir_all(&path).unwrap();
-                owners.push((path, words[3].to_string(), u32::from_str_radix(words[2], 8).unwrap()));
+                owners.push((
+                    path,
+                    words[3].to_string(),
+                    u32::from_str_radix(words[2], 8).unwrap(),
+                ));
             }
             "link" => {
                 let path = host(words[1]);
@@ -104,8 +130,14 @@ pub fn build(spec_path: &Path) -> Tree {
         }
     }
     // The node's own account databases, from the `user` lines.
-    let accounts: String = ids.iter().map(|(name, id)| format!("{name}:x:{id}:{id}::/:/sbin/nologin\n")).collect();
-    let groups: String = ids.iter().map(|(name, id)| format!("{name}:x:{id}:\n")).collect();
+    let accounts: String = ids
+        .iter()
+        .map(|(name, id)| format!("{name}:x:{id}:{id}::/:/sbin/nologin\n"))
+        .collect();
+    let groups: String = ids
+        .iter()
+        .map(|(name, id)| format!("{name}:x:{id}:\n"))
+        .collect();
     fs::create_dir_all(root.join("etc")).unwrap();
     fs::write(root.join("etc/passwd"), accounts).unwrap();
     fs::write(root.join("etc/group"), groups).unwrap();

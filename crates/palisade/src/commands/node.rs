@@ -34,9 +34,9 @@ pub fn run(args: NodeArgs) -> Result<u8> {
     let report = audit(&node, &benchmark, choice);
 
     let output_file = match &args.output {
-        Some(path) => Some(
-            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
-        ),
+        Some(path) => {
+            Some(File::create(path).with_context(|| format!("cannot create {}", path.display()))?)
+        }
         None => None,
     };
     let to_terminal = output_file.is_none() && io::stdout().is_terminal();
@@ -48,7 +48,10 @@ pub fn run(args: NodeArgs) -> Result<u8> {
     };
     if args.format == Format::Table && to_terminal {
         // The choice of benchmark is part of the answer; say it first.
-        eprintln!("palisade: {} ({})", report.benchmark.name, report.benchmark.reason);
+        eprintln!(
+            "palisade: {} ({})",
+            report.benchmark.name, report.benchmark.reason
+        );
     }
     let render = |out: &mut dyn Write| match args.format {
         Format::Table => NodeTableReporter { color }.render(&report, out),
