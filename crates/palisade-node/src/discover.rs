@@ -42,6 +42,11 @@ pub fn discover(options: &Options) -> Node {
     let layout = options
         .layout
         .unwrap_or_else(|| detect_layout(&fs, &processes));
+    if processes.iter().any(Process::is_k3s) {
+        warnings.push(
+            "k3s runs here: its control plane and kubelet are embedded in the k3s process, with settings not visible on any command line; palisade does not audit k3s nodes yet, so their recommendations are not applicable".to_string(),
+        );
+    }
 
     let mut components: BTreeMap<ComponentKind, Component> = BTreeMap::new();
     let mut broken: BTreeMap<ComponentKind, Broken> = BTreeMap::new();
@@ -96,6 +101,13 @@ struct Process {
 }
 
 impl Process {
+    fn is_k3s(&self) -> bool {
+        self.argv
+            .first()
+            .and_then(|p| Path::new(p).file_name())
+            .is_some_and(|n| n == "k3s")
+    }
+
     /// The component this process is, with its arguments after the
     /// program name (`hyperkube kubelet ...` counts as the kubelet).
     fn component(self) -> Option<(ComponentKind, u32, Vec<String>)> {

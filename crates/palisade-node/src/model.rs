@@ -54,8 +54,16 @@ impl ComponentKind {
             ComponentKind::Kubelet | ComponentKind::Scheduler | ComponentKind::Proxy => {
                 Some("config")
             }
+            ComponentKind::Etcd => Some("config-file"),
             _ => None,
         }
+    }
+
+    /// Whether a configuration file replaces the command line entirely
+    /// instead of being overridden by it: etcd ignores its flags and
+    /// environment when given `--config-file`.
+    pub fn config_replaces_flags(self) -> bool {
+        self == ComponentKind::Etcd
     }
 }
 

@@ -110,7 +110,8 @@ pub struct Undetermined {
 
 /// The value `component` uses for `setting`.
 pub fn effective(component: &Component, setting: Setting) -> Result<Effective, Undetermined> {
-    if let Some(value) = component.flags.get(setting.flag) {
+    let flags_ignored = component.kind.config_replaces_flags() && component.config.is_some();
+    if let Some(value) = component.flags.get(setting.flag).filter(|_| !flags_ignored) {
         return Ok(Effective {
             setting,
             value: Some(value.to_string()),

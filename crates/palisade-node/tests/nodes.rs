@@ -132,3 +132,23 @@ fn kubeadm_worker_insecure() {
 fn kubeadm_bad_input() {
     check_fixture("kubeadm-bad-input.node");
 }
+
+#[test]
+fn rke2_server() {
+    check_fixture("rke2-server.node");
+}
+
+#[test]
+fn k3s_is_named_not_misjudged() {
+    let dir = tempfile::tempdir().unwrap();
+    let proc_dir = dir.path().join("proc/17");
+    fs::create_dir_all(&proc_dir).unwrap();
+    fs::write(proc_dir.join("cmdline"), "/usr/local/bin/k3s\0server\0").unwrap();
+    let report = run(dir.path());
+    assert!(
+        report.warnings.iter().any(|w| w.contains("k3s")),
+        "{:?}",
+        report.warnings
+    );
+    assert_eq!(report.totals.fail, 0);
+}

@@ -135,7 +135,9 @@ fn judge(test: &Test, node: &Node) -> Outcome {
         }),
         Test::All(tests) => combine(tests.iter().map(|t| judge(t, node)).collect(), true),
         Test::Any(tests) => combine(tests.iter().map(|t| judge(t, node)).collect(), false),
-        Test::Judge { component, judge } => with_component(node, *component, |_| judge(node)),
+        Test::Judge {
+            component, judge, ..
+        } => with_component(node, *component, |_| judge(node)),
         Test::Manual { component, hint } => {
             let gather = || Outcome::manual(hint.map(|h| h(node)).unwrap_or_default());
             match component {

@@ -71,6 +71,8 @@ pub enum Test {
     Judge {
         component: ComponentKind,
         judge: fn(&Node) -> Outcome,
+        /// What it checks, for the documentation.
+        describe: &'static str,
     },
     /// A person must judge. Evidence, where some helps, is gathered by
     /// `hint`; on a node without `component`, not applicable.
@@ -149,4 +151,60 @@ pub fn for_version(minor: u32) -> (Benchmark, bool) {
         return (newest.clone(), false);
     }
     (all[all.len() - 1].clone(), false)
+}
+
+impl Rule {
+    fn describe(self) -> String {
+        match self {
+            Rule::Is(v) => format!("is `{v}`"),
+            Rule::IsNot(v) => format!("is not `{v}`"),
+            Rule::Set => "is set".to_string(),
+            Rule::Includes(v) => format!("includes `{v}`"),
+            Rule::Excludes(v) => format!("does not include `{v}`"),
+            Rule::AtLeast(n) => format!("is at least {n}"),
+            Rule::NonZeroDuration => "is not a zero duration".to_string(),
+            Rule::Within(list) => format!(
+                "lists only these {} suites: {}",
+                list.len(),
+                list.join(", ")
+            ),
+            Rule::NotSetTo(v) => format!("is not explicitly set to `{v}`"),
+            Rule::Unset => "is not set".to_string(),
+            Rule::Loopback => "is a loopback address".to_string(),
+        }
+    }
+}
+
+impl Test {
+    /// How the test judges, in one line of Markdown, for the generated
+    /// documentation.
+    pub fn describe(&self) -> String {
+        match self {
+            Test::Setting { component, setting, rule } => {
+                let name = match setting.config_key {
+                    Some(key) => format!("`--{}` (or `{key}` in its configuration file)", setting.flag),
+                    None => format!("`--{}`", setting.flag),
+                };
+                let default = match (setting.flag_default, setting.config_default) {
+                    (Some(a), Some(b)) if a != b && setting.config_key.is_some() => {
+                        format!("; default `{a}`, or `{b}` with a configuration file")
+                    }
+                    (Some(a), _) => format!("; default `{a}`"),
+                    _ => String::new(),
+                };
+                format!("{component} {name} {}{default}", rule.describe())
+            }
+            Test::Admission { plugin, enabled } => format!(
+                "admission plugin `{plugin}` {} (counting the plugins on by default and `--disable-admission-plugins`)",
+                if *enabled { "is enabled" } else { "is not enabled" }
+            ),
+            Test::FileMode { files, max } => format!("{}: no permission beyond `{max:04o}`", files.describe),
+            Test::FileOwner { files, owner } => format!("{}: owned by `{owner}` (names from the node's /etc/passwd and /etc/group)", files.describe),
+            Test::All(tests) => tests.iter().map(Test::describe).collect::<Vec<_>>().join("; and "),
+            Test::Any(tests) => tests.iter().map(Test::describe).collect::<Vec<_>>().join("; or "),
+            Test::Judge { describe, .. } => describe.to_string(),
+            Test::Manual { hint: Some(_), .. } => "manual; evidence gathered for the reviewer".to_string(),
+            Test::Manual { .. } => "manual".to_string(),
+        }
+    }
 }

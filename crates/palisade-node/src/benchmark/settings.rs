@@ -80,17 +80,39 @@ pub const FEATURE_GATES: Setting = flag("feature-gates", None);
 /// Both listen on every interface unless told otherwise.
 pub const BIND_ADDRESS: Setting = flag("bind-address", Some("0.0.0.0"));
 
-// etcd.
-pub const ETCD_CERT_FILE: Setting = flag("cert-file", None);
-pub const ETCD_KEY_FILE: Setting = flag("key-file", None);
-pub const ETCD_CLIENT_CERT_AUTH: Setting = flag("client-cert-auth", Some("false"));
-pub const ETCD_AUTO_TLS: Setting = flag("auto-tls", Some("false"));
-pub const ETCD_PEER_CERT_FILE: Setting = flag("peer-cert-file", None);
-pub const ETCD_PEER_KEY_FILE: Setting = flag("peer-key-file", None);
-pub const ETCD_PEER_CLIENT_CERT_AUTH: Setting = flag("peer-client-cert-auth", Some("false"));
-pub const ETCD_PEER_AUTO_TLS: Setting = flag("peer-auto-tls", Some("false"));
-pub const ETCD_TRUSTED_CA_FILE: Setting = flag("trusted-ca-file", None);
-pub const ETCD_DATA_DIR: Setting = flag("data-dir", None);
+// etcd: the keys of its `--config-file`, which replaces its flags.
+pub const ETCD_CERT_FILE: Setting = keyed("cert-file", "client-transport-security.cert-file", None);
+pub const ETCD_KEY_FILE: Setting = keyed("key-file", "client-transport-security.key-file", None);
+pub const ETCD_CLIENT_CERT_AUTH: Setting = keyed(
+    "client-cert-auth",
+    "client-transport-security.client-cert-auth",
+    Some("false"),
+);
+pub const ETCD_AUTO_TLS: Setting = keyed(
+    "auto-tls",
+    "client-transport-security.auto-tls",
+    Some("false"),
+);
+pub const ETCD_PEER_CERT_FILE: Setting =
+    keyed("peer-cert-file", "peer-transport-security.cert-file", None);
+pub const ETCD_PEER_KEY_FILE: Setting =
+    keyed("peer-key-file", "peer-transport-security.key-file", None);
+pub const ETCD_PEER_CLIENT_CERT_AUTH: Setting = keyed(
+    "peer-client-cert-auth",
+    "peer-transport-security.client-cert-auth",
+    Some("false"),
+);
+pub const ETCD_PEER_AUTO_TLS: Setting = keyed(
+    "peer-auto-tls",
+    "peer-transport-security.auto-tls",
+    Some("false"),
+);
+pub const ETCD_TRUSTED_CA_FILE: Setting = keyed(
+    "trusted-ca-file",
+    "client-transport-security.trusted-ca-file",
+    None,
+);
+pub const ETCD_DATA_DIR: Setting = keyed("data-dir", "data-dir", None);
 
 // kubelet: the flag defaults and the KubeletConfiguration (v1beta1)
 // defaults differ for authentication, authorization and the read-only
