@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use palisade_core::node::{BenchmarkChoice, NodeComponent, NodeReport, NodeResult};
 
+use crate::benchmark::evaluate::with_component;
 use crate::benchmark::{self, evaluate, Benchmark, Outcome};
 use crate::deep::{self, NodeCheck};
 use crate::model::{ComponentKind, Node};
@@ -128,11 +129,8 @@ fn result(id: &str, title: &str, automated: bool, outcome: Outcome) -> NodeResul
 
 fn run_check(node: &Node, check: &NodeCheck) -> Outcome {
     match check.component {
-        Some(kind) if node.component(kind).is_none() => match node.broken.get(&kind) {
-            Some(broken) => Outcome::error(format!("{kind} could not be read: {}", broken.reason)),
-            None => Outcome::not_applicable(format!("{kind} does not run on this node")),
-        },
-        _ => (check.judge)(node),
+        Some(kind) => with_component(node, kind, |_| (check.judge)(node)),
+        None => (check.judge)(node),
     }
 }
 

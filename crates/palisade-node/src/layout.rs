@@ -46,6 +46,7 @@ pub const KUBEADM: Layout = Layout {
     kubelet_dropin_dirs: &[
         "/usr/lib/systemd/system/kubelet.service.d",
         "/lib/systemd/system/kubelet.service.d",
+        "/run/systemd/system/kubelet.service.d",
         "/etc/systemd/system/kubelet.service.d",
     ],
     proxy_kubeconfig: "/var/lib/kube-proxy/kubeconfig.conf",

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::PathBuf;
 
 use serde_json::Value;
 
@@ -55,7 +56,10 @@ impl ComponentKind {
                 Some("config")
             }
             ComponentKind::Etcd => Some("config-file"),
-            _ => None,
+            // The structured authorization configuration (1.29+), which
+            // replaces --authorization-mode.
+            ComponentKind::ApiServer => Some("authorization-config"),
+            ComponentKind::ControllerManager => None,
         }
     }
 
@@ -94,6 +98,25 @@ impl fmt::Display for Source {
     }
 }
 
+/// How a component sees the filesystem: the paths in its flags are its
+/// own, which for a containerised component are not the host's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathView {
+    /// The host's (a process on the host, a unit, or no better knowledge).
+    Host,
+    /// A running process's own root, `/proc/<pid>/root` (live tables only).
+    Process(PathBuf),
+    /// A static pod's `hostPath` mounts: `(mount path, host path)`.
+    PodMounts(Vec<(String, String)>),
+}
+
+/// A file as a component names it, and where to read it.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub fs: NodeFs,
+    pub path: String,
+}
+
 /// A component's configuration file (`--config`), parsed.
 #[derive(Debug, Clone)]
 pub struct ConfigFile {
@@ -117,6 +140,54 @@ pub struct Component {
     pub config: Option<Result<ConfigFile, String>>,
     /// The version from the static pod's image tag (`v1.30.2`).
     pub image_version: Option<String>,
+    pub view: PathView,
+}
+
+impl Component {
+    /// The host path of a path the component names, for a static pod
+    /// whose mounts say where it lives; otherwise the path itself.
+    pub fn host_path(&self, path: &str) -> String {
+        let PathView::PodMounts(mounts) = &self.view else {
+            return path.to_string();
+        };
+        let inside = |mount: &str| {
+            let mount = mount.trim_end_matches('/');
+            path == mount
+                || path
+                    .strip_prefix(mount)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        let best = mounts
+            .iter()
+            .filter(|(mount, _)| inside(mount))
+            .max_by_key(|(mount, _)| mount.len());
+        match best {
+            Some((mount, host)) => {
+                let rest = &path[mount.trim_end_matches('/').len()..];
+                format!("{}{rest}", host.trim_end_matches('/'))
+            }
+            None => path.to_string(),
+        }
+    }
+
+    /// Where to read a file the component names: inside the process's own
+    /// root when it can be seen there, else on the node (through the pod's
+    /// mounts).
+    pub fn locate(&self, node: &NodeFs, path: &str) -> Located {
+        if let PathView::Process(root) = &self.view {
+            let own = NodeFs::new(root);
+            if own.exists(path) {
+                return Located {
+                    fs: own,
+                    path: path.to_string(),
+                };
+            }
+        }
+        Located {
+            fs: node.clone(),
+            path: self.host_path(path),
+        }
+    }
 }
 
 /// A component whose definition was found but could not be read: every

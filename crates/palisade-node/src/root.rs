@@ -33,6 +33,8 @@ pub enum FsError {
     NotText { path: String },
     #[error("{path}: is a directory")]
     IsDirectory { path: String },
+    #[error("{path}: not a regular file (a device, socket or FIFO)")]
+    NotRegular { path: String },
     #[error("{path}: {message}")]
     Other { path: String, message: String },
 }
@@ -65,6 +67,8 @@ pub struct FileStat {
     pub uid: u32,
     pub gid: u32,
     pub is_dir: bool,
+    /// A regular file (not a directory, device, socket or FIFO).
+    pub is_file: bool,
 }
 
 /// The node's filesystem, rooted at `root` (`/` on a live node).
@@ -147,7 +151,20 @@ impl NodeFs {
             uid: meta.uid(),
             gid: meta.gid(),
             is_dir: meta.is_dir(),
+            is_file: meta.is_file(),
         })
+    }
+
+    /// Whether `path` itself (its last component) is a symbolic link.
+    pub fn is_symlink(&self, path: &str) -> bool {
+        let node_path = Path::new(path);
+        let (Some(parent), Some(name)) = (node_path.parent(), node_path.file_name()) else {
+            return false;
+        };
+        self.resolve(&parent.to_string_lossy())
+            .ok()
+            .and_then(|dir| fs::symlink_metadata(dir.join(name)).ok())
+            .is_some_and(|m| m.file_type().is_symlink())
     }
 
     pub fn exists(&self, path: &str) -> bool {
@@ -172,13 +189,20 @@ impl NodeFs {
     /// (`/proc`) are read through the same bound.
     pub fn read_limited(&self, path: &str, limit: u64) -> Result<Vec<u8>, FsError> {
         let host = self.resolve(path)?;
-        let file = fs::File::open(&host).map_err(|e| FsError::from_io(path, &e))?;
-        let meta = file.metadata().map_err(|e| FsError::from_io(path, &e))?;
+        // Checked before opening: opening a FIFO blocks, opening a device
+        // can act on it.
+        let meta = fs::metadata(&host).map_err(|e| FsError::from_io(path, &e))?;
         if meta.is_dir() {
             return Err(FsError::IsDirectory {
                 path: path.to_string(),
             });
         }
+        if !meta.is_file() {
+            return Err(FsError::NotRegular {
+                path: path.to_string(),
+            });
+        }
+        let file = fs::File::open(&host).map_err(|e| FsError::from_io(path, &e))?;
         if meta.len() > limit {
             return Err(FsError::TooLarge {
                 path: path.to_string(),

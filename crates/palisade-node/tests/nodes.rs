@@ -134,6 +134,11 @@ fn kubeadm_bad_input() {
 }
 
 #[test]
+fn kubeadm_tricky() {
+    check_fixture("kubeadm-tricky.node");
+}
+
+#[test]
 fn rke2_server() {
     check_fixture("rke2-server.node");
 }

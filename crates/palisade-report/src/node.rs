@@ -35,6 +35,26 @@ fn label(status: NodeStatus) -> &'static str {
     }
 }
 
+/// Text read from the node (flag values of any local user's process, file
+/// names) with control characters escaped, so that it cannot drive the
+/// terminal.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 pub struct NodeTableReporter {
     pub color: bool,
 }
@@ -54,22 +74,27 @@ impl NodeTableReporter {
             status_style(result.status),
             &format!("{:<6}", label(result.status)),
         );
-        writeln!(out, "  {status} {:<8} {}", result.id, result.title)?;
+        writeln!(
+            out,
+            "  {status} {:<8} {}",
+            result.id,
+            printable(&result.title)
+        )?;
         let indent = "                ";
         if result.status != NodeStatus::NotApplicable {
             for line in &result.evidence {
-                writeln!(out, "{indent}{}", self.paint(dim, line))?;
+                writeln!(out, "{indent}{}", self.paint(dim, &printable(line)))?;
             }
         }
         if let Some(reason) = &result.reason {
             if result.status == NodeStatus::Fail || result.status == NodeStatus::Error {
-                writeln!(out, "{indent}{reason}")?;
+                writeln!(out, "{indent}{}", printable(reason))?;
             } else {
-                writeln!(out, "{indent}{}", self.paint(dim, reason))?;
+                writeln!(out, "{indent}{}", self.paint(dim, &printable(reason)))?;
             }
         }
         if let Some(fix) = &result.remediation {
-            writeln!(out, "{indent}fix: {fix}")?;
+            writeln!(out, "{indent}fix: {}", printable(fix))?;
         }
         Ok(())
     }
@@ -99,13 +124,19 @@ impl NodeTableReporter {
             if let Some(version) = &component.version {
                 detail.push(version.clone());
             }
-            writeln!(out, "  {:<24} {}", component.name, detail.join(", "))?;
+            writeln!(
+                out,
+                "  {:<24} {}",
+                component.name,
+                printable(&detail.join(", "))
+            )?;
         }
         for warning in &report.warnings {
             writeln!(
                 out,
-                "{} {warning}",
-                self.paint(status_style(NodeStatus::Manual), "warning:")
+                "{} {}",
+                self.paint(status_style(NodeStatus::Manual), "warning:"),
+                printable(warning)
             )?;
         }
         let mut section = "";
@@ -225,4 +256,15 @@ pub fn render_json(
         serde_json::to_writer(&mut *out, &document)?;
     }
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("--x=\u{1b}[2Jgone"), "--x=\\u{1b}[2Jgone");
+        assert_eq!(printable("plain"), "plain");
+    }
 }

@@ -185,10 +185,10 @@ pub fn recommendations(api_ciphers: &'static [&'static str]) -> Vec<Recommendati
         auto("1.3.3", "Controller manager --use-service-account-credentials is true", set(ControllerManager, s::CM_USE_SERVICE_ACCOUNT_CREDENTIALS, Is("true"))),
         auto("1.3.4", "Controller manager --service-account-private-key-file is set as appropriate", set(ControllerManager, s::CM_SERVICE_ACCOUNT_PRIVATE_KEY_FILE, Set)),
         auto("1.3.5", "Controller manager --root-ca-file is set as appropriate", set(ControllerManager, s::CM_ROOT_CA_FILE, Set)),
-        auto("1.3.6", "Controller manager RotateKubeletServerCertificate is true", set(ControllerManager, s::FEATURE_GATES, Excludes("RotateKubeletServerCertificate=false"))),
+        auto("1.3.6", "Controller manager RotateKubeletServerCertificate is true", set(ControllerManager, s::FEATURE_GATES, GateNotOff("RotateKubeletServerCertificate"))),
         auto("1.3.7", "Controller manager --bind-address is 127.0.0.1", set(ControllerManager, s::BIND_ADDRESS, Loopback)),
         // 1.4 Scheduler.
-        auto("1.4.1", "Scheduler --profiling is false", set(Scheduler, s::PROFILING, Is("false"))),
+        auto("1.4.1", "Scheduler --profiling is false", set(Scheduler, s::SCHEDULER_PROFILING, Is("false"))),
         auto("1.4.2", "Scheduler --bind-address is 127.0.0.1", set(Scheduler, s::BIND_ADDRESS, Loopback)),
         // 2 etcd.
         auto("2.1", "etcd --cert-file and --key-file are set as appropriate", Test::All(vec![
@@ -242,7 +242,7 @@ pub fn recommendations(api_ciphers: &'static [&'static str]) -> Vec<Recommendati
             set(Kubelet, s::KUBELET_TLS_PRIVATE_KEY_FILE, Set),
         ])),
         auto("4.2.10", "kubelet --rotate-certificates is not set to false", set(Kubelet, s::KUBELET_ROTATE_CERTIFICATES, NotSetTo("false"))),
-        manual("4.2.11", "kubelet RotateKubeletServerCertificate is true", set(Kubelet, s::KUBELET_FEATURE_GATES, Excludes("RotateKubeletServerCertificate=false"))),
+        manual("4.2.11", "kubelet RotateKubeletServerCertificate is true", set(Kubelet, s::KUBELET_FEATURE_GATES, GateNotOff("RotateKubeletServerCertificate"))),
         manual("4.2.12", "kubelet only uses strong cryptographic ciphers", set(Kubelet, s::KUBELET_TLS_CIPHER_SUITES, Within(KUBELET_STRONG_CIPHERS))),
         manual("4.2.13", "A limit is set on pod PIDs", set(Kubelet, s::KUBELET_POD_MAX_PIDS, AtLeast(1))),
         // 4.3 kube-proxy.

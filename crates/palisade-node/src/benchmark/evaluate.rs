@@ -4,7 +4,7 @@ use palisade_core::node::NodeStatus;
 
 use super::{Files, Recommendation, Rule, Test};
 use crate::model::{ComponentKind, Node};
-use crate::settings::{effective, Effective, Origin};
+use crate::settings::{effective, is_zero_duration, Effective, Origin};
 
 /// A verdict with its evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +67,12 @@ pub fn evaluate(recommendation: &Recommendation, node: &Node) -> Outcome {
     // A manual recommendation is never reported as judged, whatever a
     // test found; an absent component stays not applicable.
     // What the test found is kept as a hint for the reviewer.
-    if !recommendation.automated && outcome.status != NodeStatus::NotApplicable {
+    if !recommendation.automated
+        && matches!(
+            outcome.status,
+            NodeStatus::Pass | NodeStatus::Fail | NodeStatus::Error
+        )
+    {
         let hint = match (outcome.status, &outcome.reason) {
             (NodeStatus::Error, Some(reason)) => {
                 format!("review: evidence could not be gathered: {reason}")
@@ -149,7 +154,7 @@ fn judge(test: &Test, node: &Node) -> Outcome {
 }
 
 /// Runs `f` on the component, or says why it cannot.
-fn with_component(
+pub(crate) fn with_component(
     node: &Node,
     kind: ComponentKind,
     f: impl FnOnce(&crate::model::Component) -> Outcome,
@@ -216,6 +221,9 @@ fn judge_files(
     files: &Files,
     rule: impl Fn(&str, &crate::root::FileStat) -> Result<String, (String, String, String)>,
 ) -> Outcome {
+    if files.control_plane && !node.is_control_plane() {
+        return Outcome::not_applicable("not a control-plane node");
+    }
     let paths = match (files.paths)(node) {
         Ok(paths) => paths,
         Err(reason) => return Outcome::error(reason),
@@ -226,9 +234,23 @@ fn judge_files(
     let mut errors = Vec::new();
     for path in &paths {
         match node.fs.stat(path) {
-            Ok(stat) if files.directory.is_some_and(|dir| dir != stat.is_dir) => {
-                let expected = if stat.is_dir { "a file" } else { "a directory" };
-                let found = if stat.is_dir { "a directory" } else { "a file" };
+            Ok(stat)
+                if files
+                    .directory
+                    .is_some_and(|dir| if dir { !stat.is_dir } else { !stat.is_file }) =>
+            {
+                let expected = if files.directory == Some(true) {
+                    "a directory"
+                } else {
+                    "a regular file"
+                };
+                let found = if stat.is_dir {
+                    "a directory"
+                } else if stat.is_file {
+                    "a file"
+                } else {
+                    "a device, socket or FIFO"
+                };
                 errors.push(format!("{path} is {found}, where {expected} is expected"));
             }
             Ok(stat) => match rule(path, &stat) {
@@ -271,7 +293,12 @@ fn judge_value(value: &Effective, rule: Rule, component: ComponentKind, source: 
     let ok = match rule {
         Rule::Is(want) => text.is_some_and(|v| same(v, want)),
         Rule::IsNot(unwanted) => !text.is_some_and(|v| same(v, unwanted)),
-        Rule::Set => text.is_some_and(|v| !v.trim().is_empty()),
+        // Set by the operator: a built-in default is not the benchmark's
+        // "set as appropriate".
+        Rule::Set => {
+            text.is_some_and(|v| !v.trim().is_empty())
+                && !matches!(value.origin, Origin::Default { .. })
+        }
         Rule::Includes(item) => text.is_some_and(|v| items(v).any(|i| i == item)),
         Rule::Excludes(item) => !text.is_some_and(|v| items(v).any(|i| i == item)),
         Rule::AtLeast(min) => text
@@ -283,6 +310,7 @@ fn judge_value(value: &Effective, rule: Rule, component: ComponentKind, source: 
                 || !text.is_some_and(|v| same(v, unwanted))
         }
         Rule::Loopback => text.is_some_and(is_loopback),
+        Rule::GateNotOff(gate) => !text.is_some_and(|v| gate_off(v, gate)),
         Rule::Unset => matches!(value.origin, Origin::Default { .. }),
         Rule::Within(allowed) => text
             .is_some_and(|v| items(v).next().is_some() && items(v).all(|i| allowed.contains(&i))),
@@ -298,21 +326,29 @@ fn judge_value(value: &Effective, rule: Rule, component: ComponentKind, source: 
 /// component reads it from (its config file when it uses one).
 fn explain(value: &Effective, rule: Rule, component: ComponentKind) -> (String, String) {
     let flag = value.setting.flag;
-    let config_key = match (&value.origin, value.setting.config_key) {
-        (Origin::ConfigFile { key, .. }, _) => Some(*key),
-        (Origin::Default { with_config: true }, Some(key)) => Some(key),
+    // Where the value is changed: the file (or drop-in) that set it, the
+    // component's configuration file when it reads this setting from
+    // one, else the command line.
+    let file = match (&value.origin, value.setting.config_key) {
+        (Origin::ConfigFile { key, path }, _) => Some((*key, path.clone())),
+        (Origin::Default { with_config: true }, Some(key)) => {
+            Some((key, format!("the {component} configuration file")))
+        }
         _ => None,
     };
-    // Where the value is changed: the configuration file when the
-    // component reads this setting from one, else the command line.
-    let place = match config_key {
-        Some(key) => format!("{key} in the {component} configuration file"),
+    let place = match &file {
+        Some((key, path)) => format!("{key} in {path}"),
         None => format!("--{flag} on {component}"),
     };
-    let target = |v: &str| match config_key {
-        Some(key) => {
-            format!("set {key}: {v} in the {component} configuration file (or --{flag}={v})")
+    let or_flag = |v: &str| {
+        if value.setting.flag_ignored_with_config {
+            String::new()
+        } else {
+            format!(" (or --{flag}={v})")
         }
+    };
+    let target = |v: &str| match &file {
+        Some((key, path)) => format!("set {key}: {v} in {path}{}", or_flag(v)),
         None => format!("set --{flag}={v} on {component}"),
     };
     let found = match &value.value {
@@ -325,7 +361,15 @@ fn explain(value: &Effective, rule: Rule, component: ComponentKind) -> (String, 
             format!("{found}; it should not be {unwanted}"),
             format!("change {place} to a value other than {unwanted}"),
         ),
-        Rule::Set => (found, format!("set {place}")),
+        Rule::Set => (
+            match &value.value {
+                Some(v) if matches!(value.origin, Origin::Default { .. }) => {
+                    format!("{component} leaves --{flag} to its default ({v})")
+                }
+                _ => found,
+            },
+            format!("set {place}"),
+        ),
         Rule::Includes(item) => (
             format!("{found}, without {item}"),
             format!("add {item} to {place}"),
@@ -347,6 +391,10 @@ fn explain(value: &Effective, rule: Rule, component: ComponentKind) -> (String, 
             format!("remove {place} (or set it to a value other than {unwanted})"),
         ),
         Rule::Unset => (found, format!("remove {place}")),
+        Rule::GateNotOff(gate) => (
+            format!("{found}, which turns {gate} off"),
+            format!("remove {gate}=false from {place}"),
+        ),
         Rule::Loopback => (
             format!("{found}, which is reachable from other hosts"),
             target("127.0.0.1"),
@@ -368,8 +416,13 @@ fn same(value: &str, want: &str) -> bool {
 
 fn parse_bool(text: &str) -> Option<bool> {
     match text.trim() {
-        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
-        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        // pflag's spellings, and YAML 1.1's, which the kubelet's
+        // configuration reader accepts.
+        "1" | "t" | "T" | "true" | "TRUE" | "True" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
+            Some(true)
+        }
+        "0" | "f" | "F" | "false" | "FALSE" | "False" | "no" | "No" | "NO" | "off" | "Off"
+        | "OFF" => Some(false),
         _ => None,
     }
 }
@@ -378,8 +431,22 @@ fn items(list: &str) -> impl Iterator<Item = &str> {
     list.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// `127.0.0.1`, `127.0.0.1:10249`, `localhost:10249`, `[::1]:10249`.
+/// Whether a `key=value` list turns `gate` off (`gate=false`, `gate=0`).
+fn gate_off(list: &str, gate: &str) -> bool {
+    list.split(',')
+        .filter_map(|item| item.split_once('='))
+        .rfind(|(k, _)| k.trim() == gate)
+        .is_some_and(|(_, v)| parse_bool(v) == Some(false))
+}
+
+/// `127.0.0.1`, `127.0.0.1:10249`, `localhost:10249`, `[::1]:10249`, `::1`.
 fn is_loopback(address: &str) -> bool {
+    if let Ok(ip) = address.trim().parse::<std::net::IpAddr>() {
+        return ip.is_loopback();
+    }
+    if let Ok(socket) = address.trim().parse::<std::net::SocketAddr>() {
+        return socket.ip().is_loopback();
+    }
     let host = address.trim();
     let host = match host.strip_prefix('[') {
         Some(rest) => rest.split(']').next().unwrap_or_default(),
@@ -388,23 +455,16 @@ fn is_loopback(address: &str) -> bool {
     host == "localhost" || host == "::1" || host.starts_with("127.")
 }
 
-/// Whether a Go duration is zero: every number in it is zero.
-fn is_zero_duration(text: &str) -> bool {
-    let digits: Vec<&str> = text
-        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .filter(|s| !s.is_empty())
-        .collect();
-    !digits.is_empty()
-        && digits
-            .iter()
-            .all(|d| d.parse::<f64>().is_ok_and(|n| n == 0.0))
-}
-
 /// Admission plugins in effect: those on by default, plus
 /// `--enable-admission-plugins`, minus `--disable-admission-plugins`.
 fn admission(component: &crate::model::Component, plugin: &str, want: bool) -> Outcome {
-    let enabled_flag = component.flags.get("enable-admission-plugins");
-    let disabled_flag = component.flags.get("disable-admission-plugins");
+    let joined = |flag: &str| {
+        let all = component.flags.all(flag);
+        (!all.is_empty()).then(|| all.join(","))
+    };
+    let enabled_flag = joined("enable-admission-plugins");
+    let disabled_flag = joined("disable-admission-plugins");
+    let (enabled_flag, disabled_flag) = (enabled_flag.as_deref(), disabled_flag.as_deref());
     let listed = |v: Option<&str>| v.is_some_and(|v| items(v).any(|i| i == plugin));
     let by_default = super::settings::DEFAULT_ADMISSION_PLUGINS.contains(&plugin);
     let on = !listed(disabled_flag) && (listed(enabled_flag) || by_default);

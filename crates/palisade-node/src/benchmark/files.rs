@@ -7,13 +7,22 @@ use crate::model::{ComponentKind, Node};
 use crate::root::join;
 use crate::settings::{effective, Setting};
 
-/// A component's value for a path setting, if it has one.
-fn path_setting(node: &Node, kind: ComponentKind, setting: Setting) -> Option<String> {
-    let component = node.component(kind)?;
-    effective(component, setting)
-        .ok()?
+/// A component's value for a path setting, on the host (a static pod's
+/// mounts translated): `Ok(None)` when the component is absent or the
+/// setting unset, an error when its configuration could not be read.
+fn path_setting(
+    node: &Node,
+    kind: ComponentKind,
+    setting: Setting,
+) -> Result<Option<String>, String> {
+    let Some(component) = node.component(kind) else {
+        return Ok(None);
+    };
+    let value = effective(component, setting).map_err(|e| e.to_string())?;
+    Ok(value
         .value
         .filter(|v| !v.is_empty())
+        .map(|v| component.host_path(&v)))
 }
 
 fn manifest(node: &Node, kind: ComponentKind) -> Vec<String> {
@@ -27,15 +36,29 @@ fn manifest(node: &Node, kind: ComponentKind) -> Vec<String> {
         .collect()
 }
 
-/// Every file under `dir` (recursively, bounded) whose name passes `keep`.
+/// Entries a directory walk may meet before it gives up: a PKI or CNI
+/// directory holds tens.
+const MAX_ENTRIES: usize = 10_000;
+
+/// Every file under `dir` whose name passes `keep`, walking at most four
+/// levels down. Symbolic links are listed, never walked into (as `find`
+/// does), so links back to a parent cannot make the walk endless.
 fn files_under(node: &Node, dir: &str, keep: fn(&str) -> bool) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut pending = vec![(dir.to_string(), 0usize)];
+    let mut seen = 0usize;
     while let Some((dir, depth)) = pending.pop() {
         for name in node.fs.list_dir(&dir).map_err(|e| e.to_string())? {
+            seen += 1;
+            if seen > MAX_ENTRIES {
+                return Err(format!(
+                    "{dir}: more than {MAX_ENTRIES} entries below it; not walked further"
+                ));
+            }
             let path = join(&dir, &name);
+            let walkable = !node.fs.is_symlink(&path);
             match node.fs.stat(&path) {
-                Ok(stat) if stat.is_dir && depth < 4 => pending.push((path, depth + 1)),
+                Ok(stat) if stat.is_dir && walkable && depth < 4 => pending.push((path, depth + 1)),
                 Ok(stat) if stat.is_dir => {}
                 _ if keep(&name) => out.push(path),
                 _ => {}
@@ -46,39 +69,62 @@ fn files_under(node: &Node, dir: &str, keep: fn(&str) -> bool) -> Result<Vec<Str
     Ok(out)
 }
 
-macro_rules! files {
-    ($name:ident, $describe:literal, |$node:ident| $body:expr) => {
-        files!($name, $describe, Some(false), |$node| $body);
-    };
-    ($name:ident, $describe:literal, $directory:expr, |$node:ident| $body:expr) => {
-        pub const $name: Files = Files {
-            describe: $describe,
-            directory: $directory,
-            paths: |$node: &Node| -> Result<Vec<String>, String> { $body },
-        };
-    };
+type Paths = fn(&Node) -> Result<Vec<String>, String>;
+
+/// Files anywhere (section 4).
+const fn node_files(describe: &'static str, paths: Paths) -> Files {
+    Files {
+        describe,
+        directory: Some(false),
+        control_plane: false,
+        paths,
+    }
 }
 
-files!(
-    APISERVER_MANIFEST,
-    "API server static pod manifest",
-    |node| Ok(manifest(node, ComponentKind::ApiServer))
-);
-files!(
-    CONTROLLER_MANAGER_MANIFEST,
-    "controller manager static pod manifest",
-    |node| Ok(manifest(node, ComponentKind::ControllerManager))
-);
-files!(
-    SCHEDULER_MANIFEST,
-    "scheduler static pod manifest",
-    |node| Ok(manifest(node, ComponentKind::Scheduler))
-);
-files!(ETCD_MANIFEST, "etcd static pod manifest", |node| Ok(
-    manifest(node, ComponentKind::Etcd)
-));
+/// The control plane's own files (section 1.1).
+const fn control_plane(describe: &'static str, directory: Option<bool>, paths: Paths) -> Files {
+    Files {
+        describe,
+        directory,
+        control_plane: true,
+        paths,
+    }
+}
 
-files!(CNI_FILES, "CNI configuration files", None, |node| {
+/// A path from a component's setting, else the layout's default.
+fn setting_or(
+    node: &Node,
+    kind: ComponentKind,
+    setting: Setting,
+    default: &str,
+) -> Result<Vec<String>, String> {
+    Ok(vec![
+        path_setting(node, kind, setting)?.unwrap_or_else(|| default.to_string())
+    ])
+}
+
+fn listed(paths: &[&str]) -> Vec<String> {
+    paths.iter().map(|p| p.to_string()).collect()
+}
+
+pub const APISERVER_MANIFEST: Files =
+    control_plane("API server static pod manifest", Some(false), |node| {
+        Ok(manifest(node, ComponentKind::ApiServer))
+    });
+pub const CONTROLLER_MANAGER_MANIFEST: Files = control_plane(
+    "controller manager static pod manifest",
+    Some(false),
+    |node| Ok(manifest(node, ComponentKind::ControllerManager)),
+);
+pub const SCHEDULER_MANIFEST: Files =
+    control_plane("scheduler static pod manifest", Some(false), |node| {
+        Ok(manifest(node, ComponentKind::Scheduler))
+    });
+pub const ETCD_MANIFEST: Files = control_plane("etcd static pod manifest", Some(false), |node| {
+    Ok(manifest(node, ComponentKind::Etcd))
+});
+
+pub const CNI_FILES: Files = control_plane("CNI configuration files", None, |node| {
     let mut out = Vec::new();
     for dir in node.layout.cni_dirs {
         out.extend(files_under(node, dir, |_| true)?);
@@ -86,74 +132,66 @@ files!(CNI_FILES, "CNI configuration files", None, |node| {
     Ok(out)
 });
 
-// Only where etcd runs: a data directory left by a package that is not
-// running is not this node's datastore.
-files!(ETCD_DATA_DIR, "etcd data directory", Some(true), |node| {
+/// Only where etcd runs: a data directory left by a package that is not
+/// running is not this node's datastore.
+pub const ETCD_DATA_DIR: Files = control_plane("etcd data directory", Some(true), |node| {
     if node.component(ComponentKind::Etcd).is_none() {
         return Ok(Vec::new());
     }
-    Ok(vec![path_setting(
+    setting_or(
         node,
         ComponentKind::Etcd,
         s::ETCD_DATA_DIR,
+        node.layout.etcd_data_dir,
     )
-    .unwrap_or_else(|| node.layout.etcd_data_dir.to_string())])
 });
 
-files!(ADMIN_KUBECONFIGS, "administrator kubeconfig", |node| Ok(
-    node.layout
-        .admin_kubeconfigs
-        .iter()
-        .map(|p| p.to_string())
-        .collect()
-));
+pub const ADMIN_KUBECONFIGS: Files =
+    control_plane("administrator kubeconfig", Some(false), |node| {
+        Ok(listed(node.layout.admin_kubeconfigs))
+    });
 
-files!(SCHEDULER_KUBECONFIG, "scheduler kubeconfig", |node| Ok(
-    vec![path_setting(node, ComponentKind::Scheduler, s::KUBECONFIG)
-        .unwrap_or_else(|| node.layout.scheduler_kubeconfig.to_string())]
-));
+pub const SCHEDULER_KUBECONFIG: Files =
+    control_plane("scheduler kubeconfig", Some(false), |node| {
+        setting_or(
+            node,
+            ComponentKind::Scheduler,
+            s::SCHEDULER_KUBECONFIG,
+            node.layout.scheduler_kubeconfig,
+        )
+    });
 
-files!(
-    CONTROLLER_MANAGER_KUBECONFIG,
-    "controller manager kubeconfig",
-    |node| Ok(vec![path_setting(
-        node,
-        ComponentKind::ControllerManager,
-        s::KUBECONFIG
-    )
-    .unwrap_or_else(|| node
-        .layout
-        .controller_manager_kubeconfig
-        .to_string())])
-);
+pub const CONTROLLER_MANAGER_KUBECONFIG: Files =
+    control_plane("controller manager kubeconfig", Some(false), |node| {
+        setting_or(
+            node,
+            ComponentKind::ControllerManager,
+            s::KUBECONFIG,
+            node.layout.controller_manager_kubeconfig,
+        )
+    });
 
-files!(
-    PKI_DIR_AND_FILES,
-    "Kubernetes PKI directory",
-    None,
-    |node| {
-        let dir = node.layout.pki_dir;
-        if !node.fs.exists(dir) {
-            return Ok(vec![dir.to_string()]);
-        }
-        let mut out = vec![dir.to_string()];
+pub const PKI_DIR_AND_FILES: Files = control_plane("Kubernetes PKI directory", None, |node| {
+    let dir = node.layout.pki_dir;
+    let mut out = vec![dir.to_string()];
+    if node.fs.exists(dir) {
         out.extend(files_under(node, dir, |_| true)?);
-        Ok(out)
     }
-);
+    Ok(out)
+});
 
-files!(PKI_CERTIFICATES, "PKI certificate files", |node| {
+pub const PKI_CERTIFICATES: Files = control_plane("PKI certificate files", Some(false), |node| {
     files_under(node, node.layout.pki_dir, |name| name.ends_with(".crt"))
 });
 
-files!(PKI_KEYS, "PKI key files", |node| {
+pub const PKI_KEYS: Files = control_plane("PKI key files", Some(false), |node| {
     files_under(node, node.layout.pki_dir, |name| name.ends_with(".key"))
 });
 
-// The systemd files that configure the kubelet: its drop-ins (kubeadm's
-// `10-kubeadm.conf`), which is what the benchmark audits, or the unit
-// itself where there is no drop-in.
-files!(KUBELET_SERVICE, "kubelet service file", |node| {
+/// The systemd files that configure the kubelet: its drop-ins (kubeadm's
+/// `10-kubeadm.conf`), which is what the benchmark audits, or the unit
+/// itself where there is no drop-in.
+pub const KUBELET_SERVICE: Files = node_files("kubelet service file", |node| {
     let mut dropins = Vec::new();
     for dir in node.layout.kubelet_dropin_dirs {
         dropins.extend(files_under(node, dir, |name| name.ends_with(".conf"))?);
@@ -161,33 +199,40 @@ files!(KUBELET_SERVICE, "kubelet service file", |node| {
     if !dropins.is_empty() {
         return Ok(dropins);
     }
-    Ok(node
-        .layout
-        .kubelet_units
-        .iter()
-        .map(|p| p.to_string())
-        .collect())
+    Ok(listed(node.layout.kubelet_units))
 });
 
-files!(PROXY_KUBECONFIG, "kube-proxy kubeconfig", |node| Ok(vec![
-    path_setting(node, ComponentKind::Proxy, s::PROXY_KUBECONFIG)
-        .unwrap_or_else(|| node.layout.proxy_kubeconfig.to_string())
-]));
+pub const PROXY_KUBECONFIG: Files = node_files("kube-proxy kubeconfig", |node| {
+    setting_or(
+        node,
+        ComponentKind::Proxy,
+        s::PROXY_KUBECONFIG,
+        node.layout.proxy_kubeconfig,
+    )
+});
 
-files!(KUBELET_KUBECONFIG, "kubelet kubeconfig", |node| Ok(vec![
-    path_setting(node, ComponentKind::Kubelet, s::KUBECONFIG)
-        .unwrap_or_else(|| node.layout.kubelet_kubeconfig.to_string())
-]));
+pub const KUBELET_KUBECONFIG: Files = node_files("kubelet kubeconfig", |node| {
+    setting_or(
+        node,
+        ComponentKind::Kubelet,
+        s::KUBECONFIG,
+        node.layout.kubelet_kubeconfig,
+    )
+});
 
-files!(KUBELET_CLIENT_CA, "kubelet client CA file", |node| {
+pub const KUBELET_CLIENT_CA: Files = node_files("kubelet client CA file", |node| {
     Ok(
-        path_setting(node, ComponentKind::Kubelet, s::KUBELET_CLIENT_CA_FILE)
+        path_setting(node, ComponentKind::Kubelet, s::KUBELET_CLIENT_CA_FILE)?
             .into_iter()
             .collect(),
     )
 });
 
-files!(KUBELET_CONFIG, "kubelet configuration file", |node| Ok(
-    vec![path_setting(node, ComponentKind::Kubelet, s::CONFIG)
-        .unwrap_or_else(|| node.layout.kubelet_config.to_string())]
-));
+pub const KUBELET_CONFIG: Files = node_files("kubelet configuration file", |node| {
+    setting_or(
+        node,
+        ComponentKind::Kubelet,
+        s::CONFIG,
+        node.layout.kubelet_config,
+    )
+});

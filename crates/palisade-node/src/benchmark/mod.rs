@@ -6,7 +6,7 @@
 
 mod cis_1_10;
 mod cis_1_9;
-mod evaluate;
+pub(crate) mod evaluate;
 pub mod files;
 pub mod settings;
 
@@ -106,6 +106,9 @@ pub enum Rule {
     Unset,
     /// A listen address on the loopback interface.
     Loopback,
+    /// A feature gate not turned off in a `key=value` list (its default
+    /// is on).
+    GateNotOff(&'static str),
 }
 
 /// Files a test is about: a description for messages and how to find them
@@ -116,6 +119,9 @@ pub struct Files {
     /// `Some(true)`: directories; `Some(false)`: files; `None`: either.
     /// Anything else in their place is an error, not a verdict.
     pub directory: Option<bool>,
+    /// About the control plane's own files (section 1.1): not applicable
+    /// on a worker, whatever copies of them it holds (`pki/ca.crt`).
+    pub control_plane: bool,
     /// The node paths, from flags or the layout; absent ones are skipped.
     pub paths: fn(&Node) -> Result<Vec<String>, String>,
 }
@@ -158,7 +164,7 @@ impl Rule {
         match self {
             Rule::Is(v) => format!("is `{v}`"),
             Rule::IsNot(v) => format!("is not `{v}`"),
-            Rule::Set => "is set".to_string(),
+            Rule::Set => "is set explicitly".to_string(),
             Rule::Includes(v) => format!("includes `{v}`"),
             Rule::Excludes(v) => format!("does not include `{v}`"),
             Rule::AtLeast(n) => format!("is at least {n}"),
@@ -171,6 +177,7 @@ impl Rule {
             Rule::NotSetTo(v) => format!("is not explicitly set to `{v}`"),
             Rule::Unset => "is not set".to_string(),
             Rule::Loopback => "is a loopback address".to_string(),
+            Rule::GateNotOff(gate) => format!("does not turn `{gate}` off"),
         }
     }
 }

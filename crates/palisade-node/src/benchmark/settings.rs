@@ -24,8 +24,21 @@ pub const API_TOKEN_AUTH_FILE: Setting = flag("token-auth-file", None);
 pub const API_KUBELET_CLIENT_CERTIFICATE: Setting = flag("kubelet-client-certificate", None);
 pub const API_KUBELET_CLIENT_KEY: Setting = flag("kubelet-client-key", None);
 pub const API_KUBELET_CA: Setting = flag("kubelet-certificate-authority", None);
-pub const API_AUTHORIZATION_MODE: Setting = flag("authorization-mode", Some("AlwaysAllow"));
+/// With `--authorization-config` (1.29+), the authorizers' types.
+pub const API_AUTHORIZATION_MODE: Setting = Setting::both(
+    "authorization-mode",
+    "authorizers[].type",
+    Some("AlwaysAllow"),
+    None,
+)
+.list();
 pub const PROFILING: Setting = flag("profiling", Some("true"));
+/// kube-scheduler ignores `--profiling` and `--kubeconfig` when it has a
+/// `--config` file, and reads them from it.
+pub const SCHEDULER_PROFILING: Setting =
+    keyed("profiling", "enableProfiling", Some("true")).ignored_with_config();
+pub const SCHEDULER_KUBECONFIG: Setting =
+    keyed("kubeconfig", "clientConnection.kubeconfig", None).ignored_with_config();
 pub const API_AUDIT_LOG_PATH: Setting = flag("audit-log-path", None);
 pub const API_AUDIT_LOG_MAXAGE: Setting = flag("audit-log-maxage", Some("0"));
 pub const API_AUDIT_LOG_MAXBACKUP: Setting = flag("audit-log-maxbackup", Some("0"));
@@ -41,7 +54,7 @@ pub const API_CLIENT_CA_FILE: Setting = flag("client-ca-file", None);
 pub const API_ETCD_CAFILE: Setting = flag("etcd-cafile", None);
 pub const API_ENCRYPTION_PROVIDER_CONFIG: Setting = flag("encryption-provider-config", None);
 pub const API_AUDIT_POLICY_FILE: Setting = flag("audit-policy-file", None);
-pub const TLS_CIPHER_SUITES: Setting = flag("tls-cipher-suites", None);
+pub const TLS_CIPHER_SUITES: Setting = flag("tls-cipher-suites", None).list();
 
 /// Admission plugins the API server runs without being asked (1.28 and
 /// later); `--disable-admission-plugins` turns them off.
@@ -76,7 +89,7 @@ pub const CM_USE_SERVICE_ACCOUNT_CREDENTIALS: Setting =
 pub const CM_SERVICE_ACCOUNT_PRIVATE_KEY_FILE: Setting =
     flag("service-account-private-key-file", None);
 pub const CM_ROOT_CA_FILE: Setting = flag("root-ca-file", None);
-pub const FEATURE_GATES: Setting = flag("feature-gates", None);
+pub const FEATURE_GATES: Setting = flag("feature-gates", None).map();
 /// Both listen on every interface unless told otherwise.
 pub const BIND_ADDRESS: Setting = flag("bind-address", Some("0.0.0.0"));
 
@@ -133,11 +146,14 @@ pub const KUBELET_CLIENT_CA_FILE: Setting =
     keyed("client-ca-file", "authentication.x509.clientCAFile", None);
 pub const KUBELET_READ_ONLY_PORT: Setting =
     Setting::both("read-only-port", "readOnlyPort", Some("10255"), Some("0"));
+/// The kubelet replaces a zero `streamingConnectionIdleTimeout` in its file
+/// with the default; only the flag can set zero.
 pub const KUBELET_STREAMING_IDLE_TIMEOUT: Setting = keyed(
     "streaming-connection-idle-timeout",
     "streamingConnectionIdleTimeout",
     Some("4h0m0s"),
-);
+)
+.zero_means_default();
 pub const KUBELET_IPTABLES_UTIL_CHAINS: Setting = keyed(
     "make-iptables-util-chains",
     "makeIPTablesUtilChains",
@@ -150,14 +166,17 @@ pub const KUBELET_TLS_PRIVATE_KEY_FILE: Setting =
     keyed("tls-private-key-file", "tlsPrivateKeyFile", None);
 pub const KUBELET_ROTATE_CERTIFICATES: Setting =
     keyed("rotate-certificates", "rotateCertificates", Some("false"));
-pub const KUBELET_FEATURE_GATES: Setting = keyed("feature-gates", "featureGates", None);
-pub const KUBELET_TLS_CIPHER_SUITES: Setting = keyed("tls-cipher-suites", "tlsCipherSuites", None);
+pub const KUBELET_FEATURE_GATES: Setting = keyed("feature-gates", "featureGates", None).map();
+pub const KUBELET_TLS_CIPHER_SUITES: Setting =
+    keyed("tls-cipher-suites", "tlsCipherSuites", None).list();
 pub const KUBELET_POD_MAX_PIDS: Setting = keyed("pod-max-pids", "podPidsLimit", Some("-1"));
 
 // kube-proxy.
+/// Ignored by kube-proxy when it has a `--config` file.
 pub const PROXY_METRICS_BIND_ADDRESS: Setting = keyed(
     "metrics-bind-address",
     "metricsBindAddress",
     Some("127.0.0.1:10249"),
-);
+)
+.ignored_with_config();
 pub const PROXY_KUBECONFIG: Setting = keyed("kubeconfig", "clientConnection.kubeconfig", None);

@@ -2,14 +2,15 @@
 //! `--audit-policy-file` names. The API server logs each request at the
 //! level of the first rule that matches it, so a question such as "are
 //! Secret bodies logged?" is answered by walking the rules in order for
-//! that request: rules limited to some users or namespaces decide for
-//! those requests only; the first rule without such limits decides for
-//! every request left.
+//! that request, matching as the API server's policy checker does. Rules
+//! limited to some users, namespaces or object names decide for those
+//! requests only; the first rule without such limits decides for every
+//! request left.
 
 use palisade_core::{FieldPath, Resource};
 use serde_json::Value;
 
-use super::{at, load_object, setting_path};
+use super::{at, component_file, load_object};
 use crate::benchmark::settings::API_AUDIT_POLICY_FILE;
 use crate::benchmark::Outcome;
 use crate::model::{ComponentKind, Node};
@@ -33,18 +34,37 @@ impl Level {
         }
     }
 
-    fn logs_bodies(self) -> bool {
-        self >= Level::Request
+    /// Whether an event for `verb` at this level carries the object: a
+    /// write's request body from `Request` up, a response body only at
+    /// `RequestResponse` (reads have no request body).
+    fn records_object(self, verb: &str) -> bool {
+        match self {
+            Level::RequestResponse => true,
+            Level::Request => matches!(verb, "create" | "update" | "patch"),
+            Level::None | Level::Metadata => false,
+        }
     }
 }
 
-/// A resource request to ask the policy about.
+/// A resource request to ask the policy about, by any user.
 #[derive(Debug, Clone, Copy)]
 pub struct Request {
     pub group: &'static str,
     pub resource: &'static str,
     pub subresource: Option<&'static str>,
     pub verb: &'static str,
+    /// Namespaced requests can be in any namespace; cluster-scoped ones
+    /// have the namespace `""`.
+    pub namespaced: bool,
+}
+
+impl Request {
+    fn combined(&self) -> String {
+        match self.subresource {
+            Some(sub) => format!("{}/{sub}", self.resource),
+            None => self.resource.to_string(),
+        }
+    }
 }
 
 /// How the policy logs one kind of request.
@@ -100,13 +120,13 @@ impl Policy {
 
     pub fn coverage(&self, request: &Request) -> Coverage {
         let mut narrower = Vec::new();
-        for (i, rule) in self.rules.iter().enumerate() {
+        for ((i, rule), level) in self.rules.iter().enumerate().zip(&self.levels) {
             match matches(rule, request) {
                 Match::No => {}
-                Match::Some => narrower.push((i, self.levels[i])),
+                Match::Some => narrower.push((i, *level)),
                 Match::All => {
                     return Coverage {
-                        general: (self.levels[i], Some(i)),
+                        general: (*level, Some(i)),
                         narrower,
                     }
                 }
@@ -123,6 +143,7 @@ fn rule_path(index: usize) -> FieldPath {
     FieldPath::root().join("rules").join(index)
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Match {
     No,
     /// Matches the request for some users, namespaces or names only.
@@ -142,31 +163,45 @@ fn strings(rule: &Value, key: &str) -> Option<Vec<String>> {
 }
 
 fn matches(rule: &Value, request: &Request) -> Match {
-    if let Some(verbs) = strings(rule, "verbs") {
-        if !verbs.iter().any(|v| v == request.verb || v == "*") {
-            return Match::No;
-        }
+    // Users and groups: only some callers.
+    let mut narrowed = strings(rule, "users").is_some() || strings(rule, "userGroups").is_some();
+    // Verbs are compared exactly; `*` is not a wildcard here.
+    if strings(rule, "verbs").is_some_and(|verbs| !verbs.iter().any(|v| v == request.verb)) {
+        return Match::No;
     }
+    let namespaces = strings(rule, "namespaces");
     let resources = rule
         .get("resources")
         .and_then(Value::as_array)
         .filter(|r| !r.is_empty());
-    // A rule naming only non-resource URLs never matches a resource request.
-    if resources.is_none() && strings(rule, "nonResourceURLs").is_some() {
-        return Match::No;
+    if namespaces.is_none() && resources.is_none() {
+        // Only non-resource URLs: never a resource request.
+        if strings(rule, "nonResourceURLs").is_some() {
+            return Match::No;
+        }
+        return if narrowed { Match::Some } else { Match::All };
     }
-    let mut narrowed_by_name = false;
-    if let Some(groups) = resources {
-        let hit = groups.iter().find(|g| group_resources_match(g, request));
-        match hit {
-            None => return Match::No,
-            Some(g) => narrowed_by_name = strings(g, "resourceNames").is_some(),
+    if let Some(namespaces) = namespaces {
+        if request.namespaced {
+            narrowed = true;
+        } else if !namespaces.iter().any(|n| n.is_empty()) {
+            return Match::No;
         }
     }
-    let narrowed = narrowed_by_name
-        || strings(rule, "users").is_some()
-        || strings(rule, "userGroups").is_some()
-        || strings(rule, "namespaces").is_some();
+    if let Some(entries) = resources {
+        match entries
+            .iter()
+            .map(|e| entry_matches(e, request))
+            .max_by_key(|m| match m {
+                Match::No => 0,
+                Match::Some => 1,
+                Match::All => 2,
+            }) {
+            Some(Match::All) => {}
+            Some(Match::Some) => narrowed = true,
+            _ => return Match::No,
+        }
+    }
     if narrowed {
         Match::Some
     } else {
@@ -174,55 +209,66 @@ fn matches(rule: &Value, request: &Request) -> Match {
     }
 }
 
-/// One `resources[]` entry: same API group, and a resource list that is
-/// empty (the whole group) or names the resource as the API server does
-/// (`pods` is not `pods/exec`; `*`, `pods/*` and `*/exec` are wildcards).
-fn group_resources_match(entry: &Value, request: &Request) -> bool {
+/// One `resources[]` entry, as the API server matches it: the same API
+/// group; no resource list (the whole group, whatever `resourceNames`
+/// says); or a resource named exactly (`pods` is not `pods/exec`), `*`,
+/// `*/exec` (a subresource of anything) or `pods/*` (pods and all their
+/// subresources). `resourceNames` limits the entry to some objects.
+fn entry_matches(entry: &Value, request: &Request) -> Match {
     let group = entry
         .get("group")
         .and_then(Value::as_str)
         .unwrap_or_default();
     if group != request.group {
-        return false;
+        return Match::No;
     }
     let Some(names) = strings(entry, "resources") else {
-        return true;
+        return Match::All;
     };
-    let full = match request.subresource {
-        Some(sub) => format!("{}/{sub}", request.resource),
-        None => request.resource.to_string(),
-    };
-    names.iter().any(|name| {
-        name == "*"
-            || *name == full
-            || (request.subresource.is_some()
-                && (*name == format!("{}/*", request.resource)
-                    || request
-                        .subresource
-                        .is_some_and(|sub| *name == format!("*/{sub}"))))
-    })
+    let combined = request.combined();
+    let hit = names.iter().any(|name| {
+        *name == combined
+            || name == "*"
+            || request
+                .subresource
+                .is_some_and(|sub| name.strip_prefix("*/") == Some(sub))
+            || name.strip_suffix("/*") == Some(request.resource)
+    });
+    match (hit, strings(entry, "resourceNames").is_some()) {
+        (false, _) => Match::No,
+        (true, true) => Match::Some,
+        (true, false) => Match::All,
+    }
 }
 
 /// The policy file, or the outcome when there is none to judge.
 fn policy(node: &Node) -> Result<Policy, Outcome> {
-    match setting_path(node, ComponentKind::ApiServer, API_AUDIT_POLICY_FILE) {
+    let Some(apiserver) = node.component(ComponentKind::ApiServer) else {
+        return Err(Outcome::not_applicable(
+            "kube-apiserver does not run on this node",
+        ));
+    };
+    let backend = ["audit-log-path", "audit-webhook-config-file"]
+        .iter()
+        .any(|flag| apiserver.flags.get(flag).is_some_and(|v| !v.is_empty()));
+    match component_file(node, ComponentKind::ApiServer, API_AUDIT_POLICY_FILE) {
         Err(reason) => Err(Outcome::error(reason)),
         Ok(None) => Err(Outcome::not_applicable(
             "the API server has no --audit-policy-file, so it writes no audit log (see 3.2.1)",
         )),
-        Ok(Some(path)) => load_object(node, &path)
-            .and_then(Policy::parse)
-            .map_err(Outcome::error),
+        Ok(Some(_)) if !backend => Err(Outcome::not_applicable(
+            "the API server has an audit policy but no --audit-log-path or --audit-webhook-config-file, so no audit event is written (see 1.2.16)",
+        )),
+        Ok(Some(file)) => load_object(&file).and_then(Policy::parse).map_err(Outcome::error),
     }
 }
-
-const MODIFY: [&str; 4] = ["create", "update", "patch", "delete"];
 
 fn requests(
     group: &'static str,
     resources: &[&'static str],
     subresource: Option<&'static str>,
     verbs: &[&'static str],
+    namespaced: bool,
 ) -> Vec<Request> {
     resources
         .iter()
@@ -232,49 +278,40 @@ fn requests(
                 resource,
                 subresource,
                 verb,
+                namespaced,
             })
         })
         .collect()
 }
 
-fn describe(request: &Request) -> String {
-    let resource = match request.subresource {
-        Some(sub) => format!("{}/{sub}", request.resource),
-        None => request.resource.to_string(),
-    };
-    format!("{} {resource}", request.verb)
-}
-
-/// PAL-CP-001: request or response bodies of Secrets, ConfigMaps or
-/// TokenReviews end up in the audit log, and with them every secret value
-/// and token.
-pub fn sensitive_bodies(node: &Node) -> Outcome {
-    let policy = match policy(node) {
-        Ok(p) => p,
-        Err(outcome) => return outcome,
-    };
-    let verbs = ["get", "list", "watch", "create", "update", "patch"];
-    let mut asked = requests("", &["secrets", "configmaps"], None, &verbs);
+/// Whether Secret, ConfigMap or TokenReview contents reach the log.
+fn sensitive_bodies_in(policy: &Policy) -> Outcome {
+    let verbs = [
+        "get", "list", "watch", "create", "update", "patch", "delete",
+    ];
+    let mut asked = requests("", &["secrets", "configmaps"], None, &verbs, true);
     asked.extend(requests(
         "authentication.k8s.io",
         &["tokenreviews"],
         None,
         &["create"],
+        false,
     ));
     let mut leaks: Vec<String> = Vec::new();
     for request in &asked {
         let coverage = policy.coverage(request);
-        let rules = coverage
+        let deciding = coverage
             .narrower
             .iter()
             .copied()
             .chain(coverage.general.1.map(|i| (i, coverage.general.0)));
-        for (index, level) in rules {
-            if level.logs_bodies() {
+        for (index, level) in deciding {
+            if level.records_object(request.verb) {
                 let line = format!(
-                    "{} logs {} at {level:?}",
+                    "{} logs {} {} at {level:?}",
                     policy.rule_at(index),
-                    describe(request)
+                    request.verb,
+                    request.combined()
                 );
                 if !leaks.contains(&line) {
                     leaks.push(line);
@@ -284,12 +321,13 @@ pub fn sensitive_bodies(node: &Node) -> Outcome {
     }
     if leaks.is_empty() {
         return Outcome::pass(vec![
-            "no rule logs the bodies of secrets, configmaps or tokenreviews".into(),
+            "no rule records the contents of secrets, configmaps or tokenreviews".into(),
         ]);
     }
+    let reason = format!("the audit log receives secret values: {}", leaks[0]);
     Outcome::fail(
-        leaks.clone(),
-        format!("the audit log receives secret values: {}", leaks[0]),
+        leaks,
+        reason,
         "log secrets, configmaps and tokenreviews at Metadata, in a rule placed before any Request or RequestResponse rule".into(),
     )
 }
@@ -303,10 +341,7 @@ fn unlogged(policy: &Policy, asked: &[Request]) -> Vec<String> {
         if coverage.general.0 != Level::None {
             continue;
         }
-        let resource = match request.subresource {
-            Some(sub) => format!("{}/{sub}", request.resource),
-            None => request.resource.to_string(),
-        };
+        let resource = request.combined();
         let rule = coverage.general.1;
         match by_rule.iter_mut().find(|(r, _)| *r == rule) {
             Some((_, resources)) if resources.contains(&resource) => {}
@@ -328,66 +363,48 @@ fn coverage_outcome(policy: &Policy, asked: &[Request], what: &str, fix: &str) -
     if missing.is_empty() {
         return Outcome::pass(vec![format!("{what} are logged at Metadata or above")]);
     }
-    Outcome::fail(
-        missing.clone(),
-        format!("{what} are not audited: {}", missing[0]),
-        fix.to_string(),
-    )
+    let reason = format!("{what} are not audited: {}", missing[0]);
+    Outcome::fail(missing, reason, fix.to_string())
 }
 
-/// PAL-CP-002: exec, attach and port-forward into pods are how an
-/// attacker works inside a cluster; without them in the log there is no
-/// trace.
-pub fn pod_access(node: &Node) -> Outcome {
-    let policy = match policy(node) {
-        Ok(p) => p,
-        Err(outcome) => return outcome,
-    };
+/// Exec, attach and port-forward into pods are how an attacker works
+/// inside a cluster; without them in the log there is no trace.
+fn pod_access_in(policy: &Policy) -> Outcome {
     let mut asked = Vec::new();
     for sub in ["exec", "attach", "portforward"] {
-        asked.extend(requests("", &["pods"], Some(sub), &["create", "get"]));
+        asked.extend(requests("", &["pods"], Some(sub), &["create", "get"], true));
     }
     coverage_outcome(
-        &policy,
+        policy,
         &asked,
         "exec, attach and port-forward into pods",
         "add a rule logging pods/exec, pods/attach and pods/portforward at Metadata before any rule that drops them",
     )
 }
 
-/// PAL-CP-003: changes to Roles and bindings are how privileges are
-/// granted; they must be in the log.
-pub fn rbac_changes(node: &Node) -> Outcome {
-    let policy = match policy(node) {
-        Ok(p) => p,
-        Err(outcome) => return outcome,
-    };
-    let asked = requests(
-        "rbac.authorization.k8s.io",
-        &[
-            "roles",
-            "rolebindings",
-            "clusterroles",
-            "clusterrolebindings",
-        ],
+/// Changes to Roles and bindings are how privileges are granted.
+fn rbac_changes_in(policy: &Policy) -> Outcome {
+    let modify = ["create", "update", "patch", "delete"];
+    let group = "rbac.authorization.k8s.io";
+    let mut asked = requests(group, &["roles", "rolebindings"], None, &modify, true);
+    asked.extend(requests(
+        group,
+        &["clusterroles", "clusterrolebindings"],
         None,
-        &MODIFY,
-    );
+        &modify,
+        false,
+    ));
     coverage_outcome(
-        &policy,
+        policy,
         &asked,
         "changes to RBAC roles and bindings",
         "add a rule logging the rbac.authorization.k8s.io group at Metadata (or RequestResponse) before any rule that drops it",
     )
 }
 
-/// PAL-CP-004: a first rule at `None` that matches everything makes the
-/// rest of the policy dead: nothing is logged.
-pub fn catch_all_none_first(node: &Node) -> Outcome {
-    let policy = match policy(node) {
-        Ok(p) => p,
-        Err(outcome) => return outcome,
-    };
+/// A first rule at `None` that matches everything makes the rest of the
+/// policy dead: nothing is logged.
+fn catch_all_none_first_in(policy: &Policy) -> Outcome {
     let Some(first) = policy.rules.first() else {
         return Outcome::fail(
             vec![format!(
@@ -431,23 +448,61 @@ pub fn catch_all_none_first(node: &Node) -> Outcome {
     Outcome::pass(evidence)
 }
 
-/// Evidence for 3.2.2: what the palisade checks above found.
-pub fn hint(node: &Node) -> Vec<String> {
-    let mut out = Vec::new();
-    for (name, judge) in [
-        ("secret bodies", sensitive_bodies as fn(&Node) -> Outcome),
-        ("exec/attach/port-forward", pod_access),
-        ("RBAC changes", rbac_changes),
-        ("first rule", catch_all_none_first),
-    ] {
-        let outcome = judge(node);
-        let detail = outcome
-            .reason
-            .or_else(|| outcome.evidence.first().cloned())
-            .unwrap_or_default();
-        out.push(format!("{name}: {} ({detail})", outcome.status.as_str()));
+/// A judgement of a parsed policy.
+type Judgement = fn(&Policy) -> Outcome;
+
+/// Runs a judgement on the node's policy, or says why there is none.
+fn with_policy(node: &Node, judge: Judgement) -> Outcome {
+    match policy(node) {
+        Ok(policy) => judge(&policy),
+        Err(outcome) => outcome,
     }
-    out
+}
+
+/// PAL-CP-001.
+pub fn sensitive_bodies(node: &Node) -> Outcome {
+    with_policy(node, sensitive_bodies_in)
+}
+
+/// PAL-CP-002.
+pub fn pod_access(node: &Node) -> Outcome {
+    with_policy(node, pod_access_in)
+}
+
+/// PAL-CP-003.
+pub fn rbac_changes(node: &Node) -> Outcome {
+    with_policy(node, rbac_changes_in)
+}
+
+/// PAL-CP-004.
+pub fn catch_all_none_first(node: &Node) -> Outcome {
+    with_policy(node, catch_all_none_first_in)
+}
+
+/// Evidence for 3.2.2: what the palisade checks above find, from one
+/// reading of the policy.
+pub fn hint(node: &Node) -> Vec<String> {
+    let policy = match policy(node) {
+        Ok(policy) => policy,
+        Err(outcome) => return outcome.reason.into_iter().collect(),
+    };
+    let judgements: [(&str, Judgement); 4] = [
+        ("secret contents", sensitive_bodies_in),
+        ("exec/attach/port-forward", pod_access_in),
+        ("RBAC changes", rbac_changes_in),
+        ("first rule", catch_all_none_first_in),
+    ];
+    judgements
+        .iter()
+        .map(|(name, judge)| {
+            let outcome = judge(&policy);
+            let detail = outcome
+                .reason
+                .or_else(|| outcome.evidence.first().cloned())
+                .unwrap_or_default();
+            format!("{name}: {} ({detail})", outcome.status.as_str())
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -459,49 +514,103 @@ mod tests {
         Policy::parse(objects.into_iter().next().unwrap()).unwrap()
     }
 
-    const EXEC: Request = Request {
-        group: "",
-        resource: "pods",
-        subresource: Some("exec"),
-        verb: "create",
-    };
-    const GET_SECRET: Request = Request {
-        group: "",
-        resource: "secrets",
-        subresource: None,
-        verb: "get",
-    };
+    fn request(
+        group: &'static str,
+        resource: &'static str,
+        sub: Option<&'static str>,
+        verb: &'static str,
+        namespaced: bool,
+    ) -> Request {
+        Request {
+            group,
+            resource,
+            subresource: sub,
+            verb,
+            namespaced,
+        }
+    }
+
+    const HEAD: &str = "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n";
 
     #[test]
     fn the_first_matching_rule_decides_and_narrow_rules_are_kept_apart() {
-        let p = policy(
-            "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n\
-             - level: RequestResponse\n  users: [admin]\n  resources: [{group: \"\", resources: [secrets]}]\n\
-             - level: Metadata\n  resources: [{group: \"\", resources: [secrets, configmaps]}]\n\
-             - level: None\n  resources: [{group: \"\", resources: [pods]}]\n\
-             - level: Request\n",
-        );
-        let secrets = p.coverage(&GET_SECRET);
+        let p = policy(&format!(
+            "{HEAD}- level: RequestResponse\n  users: [admin]\n  resources: [{{group: \"\", resources: [secrets]}}]\n\
+             - level: Metadata\n  resources: [{{group: \"\", resources: [secrets, configmaps]}}]\n\
+             - level: None\n  resources: [{{group: \"\", resources: [pods]}}]\n\
+             - level: Request\n"
+        ));
+        let secrets = p.coverage(&request("", "secrets", None, "get", true));
         assert_eq!(secrets.general, (Level::Metadata, Some(1)));
         assert_eq!(secrets.narrower, vec![(0, Level::RequestResponse)]);
         // `pods` does not name the exec subresource: the catch-all decides.
-        assert_eq!(p.coverage(&EXEC).general, (Level::Request, Some(3)));
+        assert_eq!(
+            p.coverage(&request("", "pods", Some("exec"), "create", true))
+                .general,
+            (Level::Request, Some(3))
+        );
     }
 
     #[test]
-    fn subresource_wildcards_and_verbs_follow_the_api_server() {
-        let p = policy(
-            "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n\
-             - level: None\n  verbs: [get]\n\
-             - level: Metadata\n  resources: [{group: \"\", resources: [\"*/exec\"]}]\n\
-             - level: None\n  nonResourceURLs: [/healthz]\n",
+    fn wildcards_verbs_names_and_namespaces_follow_the_api_server() {
+        let p = policy(&format!(
+            "{HEAD}- level: None\n  verbs: [\"*\"]\n\
+             - level: Metadata\n  resources: [{{group: \"\", resources: [\"secrets/*\"]}}]\n\
+             - level: None\n  resources: [{{group: \"\", resources: [\"*/exec\"], resourceNames: [debug]}}]\n\
+             - level: None\n  namespaces: [kube-system]\n\
+             - level: RequestResponse\n  namespaces: [\"\"]\n\
+             - level: Metadata\n  resources: [{{group: \"\", resourceNames: [x]}}]\n"
+        ));
+        // `*` is not a verb wildcard: rule 0 never matches.
+        // `secrets/*` matches the bare resource too.
+        assert_eq!(
+            p.coverage(&request("", "secrets", None, "get", true))
+                .general,
+            (Level::Metadata, Some(1))
         );
-        assert_eq!(p.coverage(&EXEC).general, (Level::Metadata, Some(1)));
-        assert_eq!(p.coverage(&GET_SECRET).general, (Level::None, Some(0)));
-        let list = Request {
-            verb: "list",
-            ..GET_SECRET
-        };
-        assert_eq!(p.coverage(&list).general, (Level::None, None));
+        // resourceNames narrow; a namespace list narrows a namespaced
+        // request; an entry without resources matches the group whatever
+        // resourceNames says.
+        let exec = p.coverage(&request("", "pods", Some("exec"), "create", true));
+        assert_eq!(
+            exec.narrower,
+            vec![
+                (2, Level::None),
+                (3, Level::None),
+                (4, Level::RequestResponse)
+            ]
+        );
+        assert_eq!(exec.general, (Level::Metadata, Some(5)));
+        // A cluster-scoped request has the namespace "": `namespaces: [kube-system]`
+        // never matches it, `namespaces: [""]` always does.
+        let review = p.coverage(&request(
+            "authentication.k8s.io",
+            "tokenreviews",
+            None,
+            "create",
+            false,
+        ));
+        assert_eq!(review.narrower, vec![]);
+        assert_eq!(review.general, (Level::RequestResponse, Some(4)));
+    }
+
+    #[test]
+    fn reads_at_request_level_log_no_contents() {
+        let p = policy(&format!("{HEAD}- level: Request\n  resources: [{{group: \"\", resources: [secrets]}}]\n  verbs: [get, list, watch]\n- level: Metadata\n"));
+        assert_eq!(
+            sensitive_bodies_in(&p).status,
+            palisade_core::node::NodeStatus::Pass
+        );
+        let p = policy(&format!("{HEAD}- level: Request\n  resources: [{{group: \"\", resources: [secrets]}}]\n- level: Metadata\n"));
+        let outcome = sensitive_bodies_in(&p);
+        assert_eq!(outcome.status, palisade_core::node::NodeStatus::Fail);
+        assert!(
+            outcome
+                .evidence
+                .iter()
+                .all(|e| e.contains("create") || e.contains("update") || e.contains("patch")),
+            "{:?}",
+            outcome.evidence
+        );
     }
 }

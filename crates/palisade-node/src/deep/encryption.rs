@@ -4,21 +4,21 @@
 use palisade_core::encryption::{provider_for_secrets, ProviderChoice};
 use palisade_core::Resource;
 
-use super::{at, load_object, setting_path};
+use super::{at, component_file, load_object};
 use crate::benchmark::settings::API_ENCRYPTION_PROVIDER_CONFIG;
 use crate::benchmark::Outcome;
 use crate::model::{ComponentKind, Node};
 
 /// The configuration file, or the outcome when there is none to read.
 fn config(node: &Node) -> Result<Resource, Outcome> {
-    match setting_path(node, ComponentKind::ApiServer, API_ENCRYPTION_PROVIDER_CONFIG) {
+    match component_file(node, ComponentKind::ApiServer, API_ENCRYPTION_PROVIDER_CONFIG) {
         Err(reason) => Err(Outcome::error(reason)),
         Ok(None) => Err(Outcome::fail(
             vec!["--encryption-provider-config not set".into()],
             "the API server has no encryption configuration: Secrets are stored in clear text in etcd".into(),
             "write an EncryptionConfiguration and pass it with --encryption-provider-config".into(),
         )),
-        Ok(Some(path)) => load_object(node, &path).map_err(Outcome::error),
+        Ok(Some(file)) => load_object(&file).map_err(Outcome::error),
     }
 }
 

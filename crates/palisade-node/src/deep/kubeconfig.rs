@@ -25,32 +25,50 @@ struct Found {
     embedded: Vec<&'static str>,
 }
 
-/// Every kubeconfig present; files that cannot be read or parsed are
-/// errors, missing ones are skipped.
-fn kubeconfigs(node: &Node) -> Result<Vec<Found>, String> {
-    let mut out: Vec<Found> = Vec::new();
+/// Every kubeconfig present, and the files that could not be read or
+/// parsed (each an error of its own: the others are still judged).
+fn kubeconfigs(node: &Node) -> (Vec<Found>, Vec<String>) {
+    let mut found: Vec<Found> = Vec::new();
+    let mut errors = Vec::new();
     for files in KUBECONFIGS {
-        for path in (files.paths)(node)? {
-            if out.iter().any(|f| f.path == path) {
+        let paths = match (files.paths)(node) {
+            Ok(paths) => paths,
+            Err(reason) => {
+                errors.push(reason);
+                continue;
+            }
+        };
+        for path in paths {
+            if found.iter().any(|f| f.path == path) {
                 continue;
             }
             let stat = match node.fs.stat(&path) {
                 Ok(stat) => stat,
                 Err(error) if error.is_not_found() => continue,
-                Err(error) => return Err(error.to_string()),
+                Err(error) => {
+                    errors.push(error.to_string());
+                    continue;
+                }
             };
-            let text = node.fs.read_text(&path).map_err(|e| e.to_string())?;
-            let config = parse_document(&path, &text)?;
-            out.push(Found {
-                path,
-                mode: stat.mode & 0o777,
-                embedded: credential_fields(&config),
-            });
+            let parsed = node
+                .fs
+                .read_text(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|text| parse_document(&path, &text));
+            match parsed {
+                Ok(config) => found.push(Found {
+                    path,
+                    mode: stat.mode & 0o777,
+                    embedded: credential_fields(&config),
+                }),
+                Err(reason) => errors.push(reason),
+            }
         }
     }
-    Ok(out)
+    (found, errors)
 }
 
+/// The kinds of credential the file's users hold, by field name only.
 fn credential_fields(config: &Value) -> Vec<&'static str> {
     let mut out = Vec::new();
     let users = config
@@ -59,25 +77,28 @@ fn credential_fields(config: &Value) -> Vec<&'static str> {
         .into_iter()
         .flatten();
     for user in users.filter_map(|u| u.get("user")) {
+        let present =
+            |value: Option<&Value>| value.and_then(Value::as_str).is_some_and(|v| !v.is_empty());
         for field in ["client-key-data", "token", "password"] {
-            let present = user
-                .get(field)
-                .and_then(Value::as_str)
-                .is_some_and(|v| !v.is_empty());
-            if present && !out.contains(&field) {
+            if present(user.get(field)) && !out.contains(&field) {
                 out.push(field);
             }
+        }
+        // OIDC and similar providers cache tokens in the file.
+        let provider = user.pointer("/auth-provider/config");
+        let cached = ["id-token", "refresh-token", "access-token"]
+            .iter()
+            .any(|key| present(provider.and_then(|c| c.get(*key))));
+        if cached && !out.contains(&"auth-provider token") {
+            out.push("auth-provider token");
         }
     }
     out
 }
 
 fn judge(node: &Node, bad: fn(&Found) -> Option<String>, fix: &str) -> Outcome {
-    let found = match kubeconfigs(node) {
-        Ok(found) => found,
-        Err(reason) => return Outcome::error(reason),
-    };
-    if found.is_empty() {
+    let (found, errors) = kubeconfigs(node);
+    if found.is_empty() && errors.is_empty() {
         return Outcome::not_applicable("no kubeconfig file on this node");
     }
     let evidence: Vec<String> = found
@@ -92,10 +113,15 @@ fn judge(node: &Node, bad: fn(&Found) -> Option<String>, fix: &str) -> Outcome {
         })
         .collect();
     let problems: Vec<String> = found.iter().filter_map(bad).collect();
-    if problems.is_empty() {
-        return Outcome::pass(evidence);
+    if !problems.is_empty() {
+        return Outcome::fail(evidence, problems.join("; "), fix.to_string());
     }
-    Outcome::fail(evidence, problems.join("; "), fix.to_string())
+    if !errors.is_empty() {
+        let mut outcome = Outcome::error(errors.join("; "));
+        outcome.evidence = evidence;
+        return outcome;
+    }
+    Outcome::pass(evidence)
 }
 
 /// PAL-NODE-001: a kubeconfig with a key, token or password that users

@@ -11,7 +11,7 @@ pub mod kubeconfig;
 use palisade_core::{FieldPath, Resource};
 
 use crate::benchmark::Outcome;
-use crate::model::{ComponentKind, Node};
+use crate::model::{ComponentKind, Located, Node};
 use crate::settings::{effective, Setting};
 use crate::yaml::parse_objects;
 
@@ -82,23 +82,28 @@ pub fn setting_evidence(node: &Node, kind: ComponentKind, setting: Setting) -> V
     }
 }
 
-/// The file a component's path setting names: `Ok(None)` when unset.
-pub fn setting_path(
+/// The file a component's setting names, located where the component
+/// reads it (inside its container, or through its pod's mounts):
+/// `Ok(None)` when the component is absent or the setting unset.
+pub fn component_file(
     node: &Node,
     kind: ComponentKind,
     setting: Setting,
-) -> Result<Option<String>, String> {
+) -> Result<Option<Located>, String> {
     let Some(component) = node.component(kind) else {
         return Ok(None);
     };
     let value = effective(component, setting).map_err(|e| e.to_string())?;
-    Ok(value.value.filter(|v| !v.trim().is_empty()))
+    Ok(value
+        .value
+        .filter(|v| !v.trim().is_empty())
+        .map(|path| component.locate(&node.fs, &path)))
 }
 
-/// The first object of a YAML file on the node, with positions.
-pub fn load_object(node: &Node, path: &str) -> Result<Resource, String> {
-    let text = node.fs.read_text(path).map_err(|e| e.to_string())?;
-    let mut objects = parse_objects(path, &text)?;
+/// The first object of a YAML file, with positions.
+pub fn load_object(file: &Located) -> Result<Resource, String> {
+    let text = file.fs.read_text(&file.path).map_err(|e| e.to_string())?;
+    let mut objects = parse_objects(&file.path, &text)?;
     Ok(objects.swap_remove(0))
 }
 

@@ -12,6 +12,8 @@
 //! link /etc/a -> /etc/b
 //! big /var/lib/kubelet/config.yaml 5000000 0600 root:root
 //! proc 812 /usr/bin/kubelet --config=/var/lib/kubelet/config.yaml
+//! proc 50 @alice /usr/bin/etcd              # owned by alice
+//! fifo /etc/kubernetes/kubelet.conf
 //! expect 1.1.1 PASS
 //! ```
 
@@ -115,13 +117,29 @@ pub fn build(spec_path: &Path) -> Tree {
                 symlink(words[3], path).unwrap();
             }
             "proc" => {
+                // `proc PID [@OWNER] ARGV...`: a process, owned by root
+                // unless `@OWNER` names another user.
                 let pid_dir = root.join("proc").join(words[1]);
                 fs::create_dir_all(&pid_dir).unwrap();
-                if words.len() > 2 {
-                    let mut cmdline = words[2..].join("\0");
+                let mut argv = &words[2..];
+                if let Some(owner) = argv.first().and_then(|w| w.strip_prefix('@')) {
+                    owners.push((pid_dir.clone(), format!("{owner}:{owner}"), 0o555));
+                    argv = &argv[1..];
+                }
+                if !argv.is_empty() {
+                    let mut cmdline = argv.join("\0");
                     cmdline.push('\0');
                     fs::write(pid_dir.join("cmdline"), cmdline).unwrap();
                 }
+            }
+            "fifo" => {
+                let path = host(words[1]);
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                let made = std::process::Command::new("mkfifo")
+                    .arg(&path)
+                    .status()
+                    .unwrap();
+                assert!(made.success(), "mkfifo {}", path.display());
             }
             "expect" => {
                 expected.insert(words[1].to_string(), words[2].to_string());
