@@ -118,15 +118,12 @@ fn running(
 ) -> Option<Component> {
     let mut candidates: Vec<(&Process, crate::args::Flags)> = processes
         .iter()
-        .filter_map(|p| {
-            p.component()
-                .filter(|(k, _)| *k == kind)
-                .map(|(_, flags)| (p, flags))
-        })
+        .filter(|p| p.is(kind))
+        .filter_map(|p| p.component().map(|(_, flags)| (p, flags)))
         .collect();
-    candidates.sort_by_key(|(p, flags)| {
+    candidates.sort_by_cached_key(|(p, flags)| {
         let matches_pod = pod.is_some_and(|pod| pod.flags == *flags);
-        (!matches_pod, p.uid != 0, p.pid)
+        (!matches_pod, p.uid() != 0, p.pid)
     });
     let mut candidates = candidates.into_iter();
     let (process, flags) = candidates.next()?;
@@ -138,8 +135,8 @@ fn running(
             others.join(", ")
         ));
     }
-    let view = match (&process.root, pod) {
-        (Some(root), _) => PathView::Process(root.clone()),
+    let view = match (process.root(), pod) {
+        (Some(root), _) => PathView::Process(root),
         (None, Some(pod)) => PathView::PodMounts(pod.mounts.clone()),
         (None, None) => PathView::Host,
     };

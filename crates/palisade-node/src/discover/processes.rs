@@ -16,17 +16,37 @@ const MAX_CMDLINE_BYTES: u64 = 1 << 20;
 pub struct Process {
     pub pid: u32,
     pub argv: Vec<String>,
-    /// The owner of `/proc/<pid>`: root for the real control plane.
-    pub uid: u32,
-    /// `/proc/<pid>/root` when the table is a live one: the process's own
-    /// view of the filesystem (a container's, for kube-proxy).
-    pub root: Option<PathBuf>,
     proc_dir: PathBuf,
 }
 
 impl Process {
+    /// The owner of `/proc/<pid>`: root for the real control plane. Asked
+    /// only of candidates, not of every process on the node.
+    pub fn uid(&self) -> u32 {
+        fs::metadata(&self.proc_dir)
+            .map(|m| m.uid())
+            .unwrap_or(u32::MAX)
+    }
+
+    /// `/proc/<pid>/root` when the table is a live one: the process's own
+    /// view of the filesystem (a container's, for kube-proxy).
+    pub fn root(&self) -> Option<PathBuf> {
+        Some(self.proc_dir.join("root")).filter(|r| r.is_dir())
+    }
+
     pub fn program(&self) -> Option<&str> {
         Path::new(self.argv.first()?).file_name()?.to_str()
+    }
+
+    /// Whether the process is `kind`, without parsing its flags.
+    pub fn is(&self, kind: ComponentKind) -> bool {
+        match self.program() {
+            Some("hyperkube") => self.argv.get(1).is_some_and(|sub| {
+                sub == kind.binary() || kind.binary().strip_prefix("kube-") == Some(sub.as_str())
+            }),
+            Some(name) => name == kind.binary(),
+            None => false,
+        }
     }
 
     pub fn is_k3s(&self) -> bool {
@@ -125,13 +145,9 @@ pub fn read_table(proc_dir: &Path, warnings: &mut Vec<String>) -> Vec<Process> {
         if argv.is_empty() {
             continue;
         }
-        let uid = fs::metadata(&dir).map(|m| m.uid()).unwrap_or(u32::MAX);
-        let root = Some(dir.join("root")).filter(|r| r.is_dir());
         out.push(Process {
             pid,
             argv,
-            uid,
-            root,
             proc_dir: dir,
         });
     }
