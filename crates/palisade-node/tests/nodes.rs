@@ -25,20 +25,6 @@ fn run(root: &std::path::Path) -> NodeReport {
     audit(&node, &benchmark, choice)
 }
 
-/// Root is needed to give fixture files their owners; CI runs as root
-/// and sets PALISADE_REQUIRE_ROOT so that these tests cannot be skipped.
-fn skip_without_root() -> bool {
-    if support::can_chown() {
-        return false;
-    }
-    assert!(
-        std::env::var_os("PALISADE_REQUIRE_ROOT").is_none(),
-        "node fixtures need root to set file owners"
-    );
-    eprintln!("skipping: node fixtures need root to set file owners");
-    true
-}
-
 fn verdicts(report: &NodeReport) -> BTreeMap<String, String> {
     report
         .results
@@ -49,7 +35,7 @@ fn verdicts(report: &NodeReport) -> BTreeMap<String, String> {
 }
 
 fn check_fixture(name: &str) {
-    if skip_without_root() {
+    if support::skip_without_root() {
         return;
     }
     let path = support::fixture(name);

@@ -122,6 +122,19 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    /// Whether to colour output going to a terminal (`to_terminal`) or not.
+    pub fn resolve(self, to_terminal: bool) -> bool {
+        // no-color.org: only a non-empty NO_COLOR disables colour.
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => to_terminal && !no_color,
+        }
+    }
+}
+
 /// A severity threshold, or `none` to never fail on findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Threshold {

@@ -8,18 +8,6 @@ mod support;
 use serde_json::Value;
 use support::palisade;
 
-fn skip_without_root() -> bool {
-    if fake_node::can_chown() {
-        return false;
-    }
-    assert!(
-        std::env::var_os("PALISADE_REQUIRE_ROOT").is_none(),
-        "node fixtures need root to set file owners"
-    );
-    eprintln!("skipping: node fixtures need root to set file owners");
-    true
-}
-
 fn audit(fixture: &str, extra: &[&str]) -> (i32, Value, fake_node::Tree) {
     let tree = fake_node::build(&fake_node::fixture(fixture));
     let output = palisade()
@@ -47,7 +35,7 @@ fn result<'a>(report: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn json_has_one_entry_per_recommendation_with_evidence_and_summaries() {
-    if skip_without_root() {
+    if fake_node::skip_without_root() {
         return;
     }
     let (code, report, tree) = audit("kubeadm-control-plane-insecure.node", &[]);
@@ -119,7 +107,7 @@ fn json_has_one_entry_per_recommendation_with_evidence_and_summaries() {
 
 #[test]
 fn exit_codes_follow_the_worst_verdict() {
-    if skip_without_root() {
+    if fake_node::skip_without_root() {
         return;
     }
     let (hardened, report, _) = audit("kubeadm-control-plane-hardened.node", &[]);
@@ -130,7 +118,7 @@ fn exit_codes_follow_the_worst_verdict() {
 
 #[test]
 fn the_benchmark_follows_the_version_or_the_flag() {
-    if skip_without_root() {
+    if fake_node::skip_without_root() {
         return;
     }
     // 1.29 images: no benchmark is written for 1.29, so the newest is used

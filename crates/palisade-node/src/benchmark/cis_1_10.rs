@@ -101,14 +101,14 @@ pub fn benchmark() -> Benchmark {
         version: "1.10.0",
         kubernetes: (28, 28),
         sections: SECTIONS,
-        recommendations: recommendations(API_STRONG_CIPHERS),
+        recommendations: recommendations(&[API_STRONG_CIPHERS]),
     }
 }
 
 /// The recommendations of v1.10; v1.9 differs only in the API server's
 /// cipher list. One line per recommendation, kept as a table.
 #[rustfmt::skip]
-pub fn recommendations(api_ciphers: &'static [&'static str]) -> Vec<Recommendation> {
+pub fn recommendations(api_ciphers: &'static [&'static [&'static str]]) -> Vec<Recommendation> {
     use Rule::*;
     vec![
         // 1.1 Control plane node configuration files.
@@ -243,7 +243,7 @@ pub fn recommendations(api_ciphers: &'static [&'static str]) -> Vec<Recommendati
         ])),
         auto("4.2.10", "kubelet --rotate-certificates is not set to false", set(Kubelet, s::KUBELET_ROTATE_CERTIFICATES, NotSetTo("false"))),
         manual("4.2.11", "kubelet RotateKubeletServerCertificate is true", set(Kubelet, s::KUBELET_FEATURE_GATES, GateNotOff("RotateKubeletServerCertificate"))),
-        manual("4.2.12", "kubelet only uses strong cryptographic ciphers", set(Kubelet, s::KUBELET_TLS_CIPHER_SUITES, Within(KUBELET_STRONG_CIPHERS))),
+        manual("4.2.12", "kubelet only uses strong cryptographic ciphers", set(Kubelet, s::KUBELET_TLS_CIPHER_SUITES, Within(&[KUBELET_STRONG_CIPHERS]))),
         manual("4.2.13", "A limit is set on pod PIDs", set(Kubelet, s::KUBELET_POD_MAX_PIDS, AtLeast(1))),
         // 4.3 kube-proxy.
         auto("4.3.1", "kube-proxy metrics service is bound to localhost", set(Proxy, s::PROXY_METRICS_BIND_ADDRESS, Loopback)),

@@ -4,23 +4,9 @@
 
 use super::Benchmark;
 
-const API_STRONG_CIPHERS: &[&str] = &[
-    "TLS_AES_128_GCM_SHA256",
-    "TLS_AES_256_GCM_SHA384",
-    "TLS_CHACHA20_POLY1305_SHA256",
-    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
-    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+/// The suites 1.2.29 of v1.9 accepts beyond v1.10's list.
+const DROPPED_IN_1_10: &[&str] = &[
     "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
-    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
-    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
     "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
     "TLS_RSA_WITH_AES_128_CBC_SHA",
     "TLS_RSA_WITH_AES_128_GCM_SHA256",
@@ -34,6 +20,9 @@ pub fn benchmark() -> Benchmark {
         version: "1.9.0",
         kubernetes: (27, 27),
         sections: super::cis_1_10::SECTIONS,
-        recommendations: super::cis_1_10::recommendations(API_STRONG_CIPHERS),
+        recommendations: super::cis_1_10::recommendations(&[
+            super::cis_1_10::API_STRONG_CIPHERS,
+            DROPPED_IN_1_10,
+        ]),
     }
 }

@@ -312,8 +312,10 @@ fn judge_value(value: &Effective, rule: Rule, component: ComponentKind, source: 
         Rule::Loopback => text.is_some_and(is_loopback),
         Rule::GateNotOff(gate) => !text.is_some_and(|v| gate_off(v, gate)),
         Rule::Unset => matches!(value.origin, Origin::Default { .. }),
-        Rule::Within(allowed) => text
-            .is_some_and(|v| items(v).next().is_some() && items(v).all(|i| allowed.contains(&i))),
+        Rule::Within(groups) => text.is_some_and(|v| {
+            items(v).next().is_some()
+                && items(v).all(|i| groups.iter().any(|group| group.contains(&i)))
+        }),
     };
     if ok {
         return Outcome::pass(vec![shown]);

@@ -98,7 +98,8 @@ pub enum Rule {
     /// A duration other than zero (`0`, `0s` and `0m0s` disable it).
     NonZeroDuration,
     /// Every listed item within these (TLS cipher suites).
-    Within(&'static [&'static str]),
+    /// Given as groups, so that one release's list can extend another's.
+    Within(&'static [&'static [&'static str]]),
     /// Not explicitly set to this value: the benchmark's "is not set to
     /// false", which an unset value passes whatever the default.
     NotSetTo(&'static str),
@@ -169,11 +170,10 @@ impl Rule {
             Rule::Excludes(v) => format!("does not include `{v}`"),
             Rule::AtLeast(n) => format!("is at least {n}"),
             Rule::NonZeroDuration => "is not a zero duration".to_string(),
-            Rule::Within(list) => format!(
-                "lists only these {} suites: {}",
-                list.len(),
-                list.join(", ")
-            ),
+            Rule::Within(groups) => {
+                let all: Vec<&str> = groups.iter().flat_map(|g| g.iter().copied()).collect();
+                format!("lists only these {} suites: {}", all.len(), all.join(", "))
+            }
             Rule::NotSetTo(v) => format!("is not explicitly set to `{v}`"),
             Rule::Unset => "is not set".to_string(),
             Rule::Loopback => "is a loopback address".to_string(),

@@ -8,7 +8,7 @@ use palisade_core::node::{NodeReport, NodeStatus};
 use palisade_node::{audit, choose, discover, layout, Options, Selection};
 use palisade_report::node::{render_json, summary_line, NodeTableReporter};
 
-use crate::cli::{ColorChoice, Format, NodeArgs, NodeLayout};
+use crate::cli::{Format, NodeArgs, NodeLayout};
 use crate::exit;
 
 pub fn run(args: NodeArgs) -> Result<u8> {
@@ -40,12 +40,7 @@ pub fn run(args: NodeArgs) -> Result<u8> {
         None => None,
     };
     let to_terminal = output_file.is_none() && io::stdout().is_terminal();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && !no_color,
-    };
+    let color = args.color.resolve(to_terminal);
     if args.format == Format::Table && to_terminal {
         // The choice of benchmark is part of the answer; say it first.
         eprintln!(

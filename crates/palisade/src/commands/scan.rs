@@ -12,7 +12,7 @@ use palisade_report::json::JsonReporter;
 use palisade_report::table::TableReporter;
 use palisade_report::Reporter;
 
-use crate::cli::{ColorChoice, Format, ScanArgs, Threshold};
+use crate::cli::{Format, ScanArgs, Threshold};
 use crate::cluster;
 use crate::exit;
 use crate::pipeline;
@@ -148,13 +148,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let assembled = Instant::now();
 
     let to_terminal = output_file.is_none() && io::stdout().is_terminal();
-    // no-color.org: only a non-empty NO_COLOR disables colour.
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && !no_color,
-    };
+    let color = args.color.resolve(to_terminal);
     let reporter: Box<dyn Reporter> = match args.format {
         Format::Table => Box::new(TableReporter { color }),
         Format::Json => Box::new(JsonReporter {
