@@ -173,6 +173,17 @@ pub struct ScanReport {
     pub not_evaluated: Vec<CoverageGap>,
     /// The cluster scanned (`cluster:prod`, `v1.30.2`), when not files.
     pub cluster: Option<ClusterSource>,
+    /// Every selected check and how many subjects it evaluated: a check
+    /// that evaluated nothing had nothing in scope, which is not a pass.
+    pub check_runs: Vec<CheckRun>,
+}
+
+/// One selected check's share of the scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckRun {
+    pub id: &'static str,
+    pub evaluations: usize,
 }
 
 /// The cluster a report is about.
@@ -185,4 +196,31 @@ pub struct ClusterSource {
     pub version: Option<String>,
     /// Set when the report was made from a snapshot file.
     pub snapshot: Option<String>,
+}
+
+impl Finding {
+    /// A stable identity for the finding across runs and commits: the
+    /// check, the object (kind, namespace, name) and the field, never the
+    /// file position, which moves when lines are added above. Baselines
+    /// and SARIF's `partialFingerprints` use it.
+    pub fn fingerprint(&self) -> String {
+        // FNV-1a, 64 bits: stable across platforms and releases, unlike
+        // the standard library's hasher.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let r = &self.resource;
+        let parts = [
+            self.check.id,
+            &r.kind,
+            r.namespace.as_deref().unwrap_or(""),
+            &r.name,
+            &self.path,
+        ];
+        for part in parts {
+            for byte in part.bytes().chain(std::iter::once(0u8)) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
 }

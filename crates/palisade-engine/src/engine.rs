@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use palisade_core::check::{Failure, InventoryFailure};
 use palisade_core::inventory::{is_workload_kind, PssFailure};
+use palisade_core::report::CheckRun;
 use palisade_core::report::{ExceptionNotice, Suppressed};
 use palisade_core::span::{hash_segments, ROOT_HASH};
 use palisade_core::{Check, CheckContext, Finding, PodSpecView, Resource, Settings, Target};
@@ -63,8 +64,11 @@ fn intern_path(path: &FieldPath) -> Arc<str> {
 pub struct Engine {
     checks: Vec<&'static dyn Check>,
     pod_checks: Vec<&'static dyn Check>,
-    object_checks: Vec<(&'static [&'static str], &'static dyn Check)>,
-    inventory_checks: Vec<&'static dyn Check>,
+    /// Each pod check's position in `checks`, where its evaluations are
+    /// counted.
+    pod_slots: Vec<usize>,
+    object_checks: Vec<(&'static [&'static str], &'static dyn Check, usize)>,
+    inventory_checks: Vec<(&'static dyn Check, usize)>,
     /// For each pod check, whether it is a Pod Security check (and whether
     /// it counts at baseline and at restricted): its failures then give the
     /// inventory each workload's verdict, without a second run.
@@ -82,13 +86,17 @@ pub struct Engine {
 impl Engine {
     pub fn new(checks: Vec<&'static dyn Check>, settings: Settings) -> Engine {
         let mut pod_checks = Vec::new();
+        let mut pod_slots = Vec::new();
         let mut object_checks = Vec::new();
         let mut inventory_checks = Vec::new();
-        for &check in &checks {
+        for (slot, &check) in checks.iter().enumerate() {
             match check.meta().target {
-                Target::PodSpec => pod_checks.push(check),
-                Target::Object(kinds) => object_checks.push((kinds, check)),
-                Target::Inventory => inventory_checks.push(check),
+                Target::PodSpec => {
+                    pod_checks.push(check);
+                    pod_slots.push(slot);
+                }
+                Target::Object(kinds) => object_checks.push((kinds, check, slot)),
+                Target::Inventory => inventory_checks.push((check, slot)),
             }
         }
         let known = checks
@@ -98,6 +106,7 @@ impl Engine {
         Engine {
             checks,
             pod_checks,
+            pod_slots,
             object_checks,
             inventory_checks,
             pod_check_pss: Vec::new(),
@@ -178,6 +187,19 @@ impl Engine {
         &self.checks
     }
 
+    /// How many subjects each selected check evaluated, in selection order
+    /// (zero for a check nothing in the input concerned).
+    pub fn check_runs(&self, out: &Outcome) -> Vec<CheckRun> {
+        self.checks
+            .iter()
+            .enumerate()
+            .map(|(slot, check)| CheckRun {
+                id: check.meta().id,
+                evaluations: out.evaluations_of(slot),
+            })
+            .collect()
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
@@ -224,7 +246,7 @@ impl Engine {
                         }
                     }
                     self.record(
-                        check,
+                        (check, self.pod_slots[i]),
                         failures,
                         resource,
                         exceptions.as_ref(),
@@ -244,11 +266,11 @@ impl Engine {
                 }
             }
         }
-        for &(kinds, check) in &self.object_checks {
+        for &(kinds, check, slot) in &self.object_checks {
             if kinds.is_empty() || kinds.contains(&resource.kind()) {
                 check.check_object(resource, &mut cx);
                 self.record(
-                    check,
+                    (check, slot),
                     cx.take_failures(),
                     resource,
                     exceptions.as_ref(),
@@ -267,7 +289,7 @@ impl Engine {
 
     fn record(
         &self,
-        check: &'static dyn Check,
+        (check, slot): (&'static dyn Check, usize),
         failures: Vec<Failure>,
         resource: &Resource,
         exceptions: Option<&Exceptions>,
@@ -275,6 +297,7 @@ impl Engine {
         out: &mut Outcome,
     ) {
         out.evaluations += 1;
+        out.count_evaluations(slot, 1);
         if failures.is_empty() {
             out.passed += 1;
             return;
@@ -332,7 +355,7 @@ impl Engine {
             if used.contains(&id.as_str()) {
                 continue;
             }
-            if self.inventory_checks.iter().any(|c| c.meta().id == id) {
+            if self.inventory_checks.iter().any(|(c, _)| c.meta().id == id) {
                 // Judged with the whole inventory, later.
                 continue;
             }
@@ -384,24 +407,25 @@ impl Engine {
                 problem.message.clone(),
             ));
         }
-        let results: Vec<(&'static dyn Check, Vec<InventoryFailure>, usize)> = self
+        let results: Vec<(&'static dyn Check, usize, Vec<InventoryFailure>, usize)> = self
             .inventory_checks
             .par_iter()
-            .map(|&check| {
+            .map(|&(check, slot)| {
                 let mut cx = InventoryContext::new(&self.settings);
                 check.check_inventory(&inventory, &mut cx);
                 let (failures, evaluated) = cx.finish();
-                (check, failures, evaluated)
+                (check, slot, failures, evaluated)
             })
             .collect();
         let mut used: HashMap<Arc<palisade_core::ResourceId>, Vec<&'static str>> = HashMap::new();
-        for (check, failures, evaluated) in results {
+        for (check, slot, failures, evaluated) in results {
             let meta = check.meta();
             let mut failing: Vec<&Arc<palisade_core::ResourceId>> =
                 failures.iter().map(|f| &f.resource).collect();
             failing.sort();
             failing.dedup();
             out.evaluations += evaluated.max(failing.len());
+            out.count_evaluations(slot, evaluated.max(failing.len()));
             out.passed += evaluated.saturating_sub(failing.len());
             for failure in failures {
                 let exceptions = failure
@@ -476,7 +500,10 @@ impl Engine {
                 continue;
             };
             for name in &ex.ids {
-                let is_inventory_check = self.inventory_checks.iter().any(|c| c.meta().id == name);
+                let is_inventory_check = self
+                    .inventory_checks
+                    .iter()
+                    .any(|(c, _)| c.meta().id == name);
                 let was_used = used.get(id).is_some_and(|u| u.iter().any(|u| u == name));
                 if is_inventory_check && !was_used {
                     out.notices.push(ExceptionNotice {

@@ -18,6 +18,8 @@ pub struct Outcome {
     pub warnings: Vec<InputError>,
     /// What the inventory checks will read, when any is selected.
     pub inventory: Inventory,
+    /// Evaluations per selected check, by its position in the engine.
+    per_check: Vec<usize>,
 }
 
 impl Outcome {
@@ -33,7 +35,24 @@ impl Outcome {
         self.errors.append(&mut other.errors);
         self.warnings.append(&mut other.warnings);
         self.inventory = std::mem::take(&mut self.inventory).merge(other.inventory);
+        if self.per_check.len() < other.per_check.len() {
+            std::mem::swap(&mut self.per_check, &mut other.per_check);
+        }
+        for (mine, theirs) in self.per_check.iter_mut().zip(other.per_check) {
+            *mine += theirs;
+        }
         self
+    }
+
+    pub(crate) fn count_evaluations(&mut self, slot: usize, n: usize) {
+        if self.per_check.len() <= slot {
+            self.per_check.resize(slot + 1, 0);
+        }
+        self.per_check[slot] += n;
+    }
+
+    pub(crate) fn evaluations_of(&self, slot: usize) -> usize {
+        self.per_check.get(slot).copied().unwrap_or(0)
     }
 
     /// The final report, with findings in a stable order (file, line,
@@ -101,6 +120,7 @@ impl Outcome {
             pss_version,
             not_evaluated: Vec::new(),
             cluster: None,
+            check_runs: Vec::new(),
         }
     }
 }

@@ -4,7 +4,9 @@
 
 pub mod docs;
 pub mod json;
+pub mod junit;
 pub mod node;
+pub mod sarif;
 pub mod table;
 
 use std::io::{self, Write};

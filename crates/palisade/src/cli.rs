@@ -115,6 +115,19 @@ pub enum Format {
     Json,
 }
 
+/// The formats of a scan report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Findings by resource, for a terminal.
+    Table,
+    /// Everything, for programs (docs/json-output.md).
+    Json,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, IDEs).
+    Sarif,
+    /// JUnit XML, for CI test views: a suite per check.
+    Junit,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -250,8 +263,8 @@ pub struct ScanArgs {
     pub cluster_args: ClusterArgs,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]

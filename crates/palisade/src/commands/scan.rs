@@ -9,10 +9,12 @@ use palisade_collect::{discover, Limits};
 use palisade_core::{CoverageGap, InputError, PssVersion, Settings};
 use palisade_engine::{select, Engine, Selection};
 use palisade_report::json::JsonReporter;
+use palisade_report::junit::JunitReporter;
+use palisade_report::sarif::SarifReporter;
 use palisade_report::table::TableReporter;
 use palisade_report::Reporter;
 
-use crate::cli::{Format, ScanArgs, Threshold};
+use crate::cli::{ReportFormat, ScanArgs, Threshold};
 use crate::cluster;
 use crate::exit;
 use crate::pipeline;
@@ -102,7 +104,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             Some(path) => cluster::scan_snapshot(path, &mut evaluator)?,
             None => {
                 let mut progress = cluster::Progress::new(
-                    !cluster_args.no_progress && args.format == Format::Table,
+                    !cluster_args.no_progress && args.format == ReportFormat::Table,
                 );
                 cluster::scan_cluster(
                     &cluster::collect_options(cluster_args),
@@ -131,7 +133,9 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     };
     let partial = gaps.iter().any(CoverageGap::makes_partial);
     let inventory_done = Instant::now();
+    let check_runs = engine.check_runs(&outcome);
     let mut report = outcome.into_report(check_count, pss_version.to_string());
+    report.check_runs = check_runs;
     if let Some(summary) = &cluster_summary {
         let source = cluster::report_source(summary, args.snapshot.as_deref());
         report.warnings.extend(
@@ -149,12 +153,18 @@ pub fn run(args: ScanArgs) -> Result<u8> {
 
     let to_terminal = output_file.is_none() && io::stdout().is_terminal();
     let color = args.color.resolve(to_terminal);
+    let ran = || engine.checks().iter().map(|c| c.meta()).collect::<Vec<_>>();
     let reporter: Box<dyn Reporter> = match args.format {
-        Format::Table => Box::new(TableReporter { color }),
-        Format::Json => Box::new(JsonReporter {
+        ReportFormat::Table => Box::new(TableReporter { color }),
+        ReportFormat::Json => Box::new(JsonReporter {
             tool_version: env!("CARGO_PKG_VERSION"),
             pretty: to_terminal,
         }),
+        ReportFormat::Sarif => Box::new(SarifReporter {
+            tool_version: env!("CARGO_PKG_VERSION"),
+            checks: ran(),
+        }),
+        ReportFormat::Junit => Box::new(JunitReporter { checks: ran() }),
     };
     match output_file {
         Some(file) => {

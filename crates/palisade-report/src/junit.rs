@@ -1,0 +1,134 @@
+//! JUnit XML, as CI systems display test results: one test suite per
+//! selected check, one failing test case per finding (message, resource
+//! and location), and one passing case for what the check evaluated
+//! without a finding.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use palisade_core::{CheckMeta, Finding, ScanReport};
+
+use crate::Reporter;
+
+pub struct JunitReporter {
+    /// The checks that ran, each a suite even without findings.
+    pub checks: Vec<&'static CheckMeta>,
+}
+
+/// Text escaped for XML content and attributes; characters XML 1.0 cannot
+/// hold at all are replaced.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn location(finding: &Finding) -> String {
+    if finding.pos.line > 0 {
+        format!(
+            "{}:{}:{}",
+            finding.file, finding.pos.line, finding.pos.column
+        )
+    } else {
+        finding.file.to_string()
+    }
+}
+
+impl Reporter for JunitReporter {
+    fn render(&self, report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
+        let mut metas: BTreeMap<&str, &CheckMeta> =
+            self.checks.iter().map(|m| (m.id, *m)).collect();
+        let mut by_check: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        for finding in &report.findings {
+            metas.entry(finding.check.id).or_insert(finding.check);
+            by_check.entry(finding.check.id).or_default().push(finding);
+        }
+        let evaluations: BTreeMap<&str, usize> = report
+            .check_runs
+            .iter()
+            .map(|r| (r.id, r.evaluations))
+            .collect();
+        let total_failures = report.findings.len();
+        let total_tests: usize = metas
+            .keys()
+            .map(|id| by_check.get(id).map_or(0, Vec::len) + 1)
+            .sum();
+        writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+        writeln!(
+            out,
+            r#"<testsuites name="palisade" tests="{total_tests}" failures="{total_failures}" errors="{}">"#,
+            report.errors.len()
+        )?;
+        for (id, meta) in &metas {
+            let findings = by_check.get(id).map(Vec::as_slice).unwrap_or_default();
+            let evaluated = evaluations.get(id).copied().unwrap_or(0);
+            writeln!(
+                out,
+                r#"  <testsuite name="{id} {}" tests="{}" failures="{}" errors="0" skipped="{}">"#,
+                xml_escape(meta.title),
+                findings.len() + 1,
+                findings.len(),
+                usize::from(evaluated == 0),
+            )?;
+            for finding in findings {
+                writeln!(
+                    out,
+                    r#"    <testcase classname="{id}" name="{}" file="{}" line="{}">"#,
+                    xml_escape(&format!("{} {}", finding.resource, finding.path)),
+                    xml_escape(&finding.file),
+                    finding.pos.line,
+                )?;
+                writeln!(
+                    out,
+                    r#"      <failure message="{}" type="{}">{}&#10;{}&#10;remediation: {}</failure>"#,
+                    xml_escape(&finding.message),
+                    finding.severity().as_str(),
+                    xml_escape(&location(finding)),
+                    xml_escape(&format!("{}: {}", finding.resource, finding.message)),
+                    xml_escape(meta.remediation),
+                )?;
+                writeln!(out, "    </testcase>")?;
+            }
+            // The subjects the check evaluated without a finding, as one case;
+            // a check nothing was in scope for is skipped, not passed.
+            let passing = evaluated.saturating_sub(findings.len());
+            if evaluated == 0 {
+                writeln!(
+                    out,
+                    r#"    <testcase classname="{id}" name="nothing in scope"><skipped message="no object this check applies to"/></testcase>"#
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    r#"    <testcase classname="{id}" name="{passing} of {evaluated} evaluated without a finding"/>"#
+                )?;
+            }
+            writeln!(out, "  </testsuite>")?;
+        }
+        writeln!(out, "</testsuites>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_escape;
+
+    #[test]
+    fn escapes_markup_and_control_characters() {
+        assert_eq!(
+            xml_escape("a<b & \"c\"\u{1}"),
+            "a&lt;b &amp; &quot;c&quot;\u{FFFD}"
+        );
+    }
+}

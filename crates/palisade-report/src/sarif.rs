@@ -1,0 +1,214 @@
+//! SARIF 2.1.0 (OASIS), as GitHub code scanning and other viewers read it:
+//! one rule per selected check with its help and framework tags, one
+//! result per finding with its file region, logical location (the object)
+//! and a `partialFingerprints` entry that does not change when lines move.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use palisade_core::{CheckMeta, Finding, ScanReport, Severity};
+use serde_json::{json, Value};
+
+use crate::Reporter;
+
+pub struct SarifReporter {
+    pub tool_version: &'static str,
+    /// Every check that ran, so that rules exist for checks without
+    /// findings too (viewers then show them as passing).
+    pub checks: Vec<&'static CheckMeta>,
+}
+
+/// SARIF's levels: errors block, warnings and notes inform.
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub's `security-severity` (0–10), which orders alerts.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
+    }
+}
+
+/// `PAL-WL-003` with slug `privileged-container` → `PrivilegedContainer`.
+fn rule_name(slug: &str) -> String {
+    slug.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn rule(meta: &CheckMeta) -> Value {
+    let mut tags = vec!["security".to_string(), "kubernetes".to_string()];
+    tags.extend(
+        meta.frameworks
+            .iter()
+            .map(|f| format!("{}/{}", f.framework, f.control)),
+    );
+    if let Some(pss) = meta.pss {
+        tags.push(format!("pss-{}/{}", pss.level.as_str(), pss.control));
+    }
+    let mut rule = json!({
+        "id": meta.id,
+        "name": rule_name(meta.slug),
+        "shortDescription": { "text": meta.title },
+        "fullDescription": { "text": first_paragraph(meta.description) },
+        "help": {
+            "text": format!("{}\n\nRemediation: {}", meta.title, meta.remediation),
+            "markdown": format!("{}\n\n## Remediation\n{}", meta.description, meta.remediation),
+        },
+        "defaultConfiguration": { "level": level(meta.severity) },
+        "properties": {
+            "tags": tags,
+            "security-severity": security_severity(meta.severity),
+            "precision": "high",
+            "problem.severity": match meta.severity {
+                Severity::Critical | Severity::High => "error",
+                Severity::Medium => "warning",
+                _ => "recommendation",
+            },
+        },
+    });
+    if let Some(uri) = meta.references.first() {
+        rule["helpUri"] = json!(uri);
+    }
+    rule
+}
+
+/// The description's text under "What it checks", as one paragraph.
+fn first_paragraph(description: &str) -> String {
+    description
+        .lines()
+        .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A file as a relative URI, `/` separated, percent-encoding what URIs
+/// do not allow. Absolute paths under the working directory are made
+/// relative to it, as code-scanning viewers expect.
+pub fn relative_uri(file: &str) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            std::path::Path::new(file)
+                .strip_prefix(cwd)
+                .ok()
+                .map(|p| p.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| file.to_string());
+    let relative = relative.trim_start_matches("./").replace('\\', "/");
+    let mut out = String::with_capacity(relative.len());
+    for byte in relative.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+fn result(finding: &Finding, rule_index: usize, cluster: bool) -> Value {
+    let r = &finding.resource;
+    let object = match &r.namespace {
+        Some(ns) => format!("{}/{}/{}", r.kind, ns, r.name),
+        None => format!("{}/{}", r.kind, r.name),
+    };
+    let mut location = json!({
+        "logicalLocations": [{
+            "fullyQualifiedName": format!("{object}:{}", finding.path),
+            "name": finding.path.to_string(),
+            "kind": "member",
+        }],
+    });
+    if !cluster && finding.pos.line > 0 {
+        location["physicalLocation"] = json!({
+            "artifactLocation": { "uri": relative_uri(&finding.file), "uriBaseId": "%SRCROOT%" },
+            "region": { "startLine": finding.pos.line, "startColumn": finding.pos.column.max(1) },
+        });
+    }
+    json!({
+        "ruleId": finding.check.id,
+        "ruleIndex": rule_index,
+        "level": level(finding.severity()),
+        "message": { "text": format!("{object}: {}", finding.message) },
+        "locations": [location],
+        "partialFingerprints": { "palisadeFinding/v1": finding.fingerprint() },
+        "properties": { "resource": object, "path": finding.path.to_string() },
+    })
+}
+
+impl Reporter for SarifReporter {
+    fn render(&self, report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
+        // Rules: every check that ran, plus any with findings (a report
+        // built elsewhere may not list its checks).
+        let mut metas: BTreeMap<&str, &CheckMeta> =
+            self.checks.iter().map(|m| (m.id, *m)).collect();
+        for finding in &report.findings {
+            metas.entry(finding.check.id).or_insert(finding.check);
+        }
+        let index: BTreeMap<&str, usize> =
+            metas.keys().enumerate().map(|(i, id)| (*id, i)).collect();
+        let cluster = report.cluster.is_some();
+        let results: Vec<Value> = report
+            .findings
+            .iter()
+            .map(|f| result(f, index[f.check.id], cluster))
+            .collect();
+        let notifications: Vec<Value> = report
+            .errors
+            .iter()
+            .map(|e| json!({ "level": "error", "message": { "text": e.to_string() } }))
+            .chain(report.not_evaluated.iter().map(|gap| json!({ "level": "warning", "message": { "text": format!("not evaluated: {}", gap.message) } })))
+            .collect();
+        let document = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": {
+                    "name": "palisade",
+                    "version": self.tool_version,
+                    "semanticVersion": self.tool_version,
+                    "rules": metas.values().map(|m| rule(m)).collect::<Vec<_>>(),
+                }},
+                "invocations": [{
+                    "executionSuccessful": report.errors.is_empty(),
+                    "toolExecutionNotifications": notifications,
+                }],
+                "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "the directory palisade ran in" } } },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }],
+        });
+        serde_json::to_writer_pretty(&mut *out, &document)?;
+        writeln!(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_uris() {
+        assert_eq!(rule_name("privileged-container"), "PrivilegedContainer");
+        assert_eq!(relative_uri("./k8s/my app.yaml"), "k8s/my%20app.yaml");
+        assert_eq!(relative_uri("k8s/deploy.yaml"), "k8s/deploy.yaml");
+    }
+}
