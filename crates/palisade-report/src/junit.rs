@@ -60,9 +60,16 @@ impl Reporter for JunitReporter {
             .map(|r| (r.id, r.evaluations))
             .collect();
         let total_failures = report.findings.len();
+        // A check's cases: its failures, plus one for what passed (or one
+        // skipped case when nothing was in scope).
+        let extra_case = |id: &str| {
+            let failures = by_check.get(id).map_or(0, Vec::len);
+            let evaluated = evaluations.get(id).copied().unwrap_or(0);
+            usize::from(evaluated == 0 || evaluated > failures)
+        };
         let total_tests: usize = metas
             .keys()
-            .map(|id| by_check.get(id).map_or(0, Vec::len) + 1)
+            .map(|id| by_check.get(id).map_or(0, Vec::len) + extra_case(id))
             .sum();
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
         writeln!(
@@ -77,7 +84,7 @@ impl Reporter for JunitReporter {
                 out,
                 r#"  <testsuite name="{id} {}" tests="{}" failures="{}" errors="0" skipped="{}">"#,
                 xml_escape(meta.title),
-                findings.len() + 1,
+                findings.len() + extra_case(id),
                 findings.len(),
                 usize::from(evaluated == 0),
             )?;
@@ -108,7 +115,7 @@ impl Reporter for JunitReporter {
                     out,
                     r#"    <testcase classname="{id}" name="nothing in scope"><skipped message="no object this check applies to"/></testcase>"#
                 )?;
-            } else {
+            } else if passing > 0 {
                 writeln!(
                     out,
                     r#"    <testcase classname="{id}" name="{passing} of {evaluated} evaluated without a finding"/>"#

@@ -2,9 +2,11 @@
 //! module per format; every format prints the same totals.
 #![forbid(unsafe_code)]
 
+pub mod csv;
 pub mod docs;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod node;
 pub mod sarif;
 pub mod table;

@@ -126,6 +126,10 @@ pub enum ReportFormat {
     Sarif,
     /// JUnit XML, for CI test views: a suite per check.
     Junit,
+    /// CSV, a row per finding.
+    Csv,
+    /// A Markdown summary, for pull-request comments.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -151,3 +151,28 @@ fn junit_parses_back_with_a_suite_per_check_and_a_failure_per_finding() {
     let counts = python(program, &xml);
     assert_eq!(counts.trim(), "92 180");
 }
+
+#[test]
+fn csv_parses_back_with_a_row_per_finding() {
+    let csv = scan(&["examples/", "--format", "csv"]);
+    let program = "import sys, csv\n\
+        rows = list(csv.DictReader(sys.stdin))\n\
+        assert all(r['check_id'].startswith('PAL-') and r['fingerprint'] for r in rows)\n\
+        assert all(not r['message'].startswith(('=', '+', '@')) for r in rows)\n\
+        print(len(rows))";
+    assert_eq!(python(program, &csv).trim(), "180");
+}
+
+/// Every format on one fixed input, as reviewed snapshots.
+#[test]
+fn golden_output_of_every_format() {
+    let input = "crates/palisade/tests/data/formats.yaml";
+    let select = "PAL-WL-002,PAL-WL-003,PAL-WL-040";
+    for format in ["table", "json", "sarif", "junit", "csv", "markdown"] {
+        let output = scan(&[
+            input, "--select", select, "--format", format, "--color", "never",
+        ]);
+        let output = output.replace(env!("CARGO_PKG_VERSION"), "<version>");
+        insta::assert_snapshot!(format!("format_{format}"), output);
+    }
+}

@@ -8,8 +8,10 @@ use anyhow::{Context, Result};
 use palisade_collect::{discover, Limits};
 use palisade_core::{CoverageGap, InputError, PssVersion, Settings};
 use palisade_engine::{select, Engine, Selection};
+use palisade_report::csv::CsvReporter;
 use palisade_report::json::JsonReporter;
 use palisade_report::junit::JunitReporter;
+use palisade_report::markdown::MarkdownReporter;
 use palisade_report::sarif::SarifReporter;
 use palisade_report::table::TableReporter;
 use palisade_report::Reporter;
@@ -165,6 +167,8 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             checks: ran(),
         }),
         ReportFormat::Junit => Box::new(JunitReporter { checks: ran() }),
+        ReportFormat::Csv => Box::new(CsvReporter),
+        ReportFormat::Markdown => Box::new(MarkdownReporter::default()),
     };
     match output_file {
         Some(file) => {
