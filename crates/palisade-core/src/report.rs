@@ -133,6 +133,8 @@ pub struct Totals {
     pub passed: usize,
     pub findings: usize,
     pub suppressed: usize,
+    /// Findings left out because the `--baseline` report already had them.
+    pub baselined: usize,
     pub errors: usize,
     pub warnings: usize,
     /// Kinds (per namespace) the scan could not read: the scan is partial.
@@ -142,6 +144,22 @@ pub struct Totals {
     pub medium: usize,
     pub low: usize,
     pub info: usize,
+}
+
+impl ScanReport {
+    /// Leaves out the findings whose fingerprint `known` holds (a baseline),
+    /// recounting the totals.
+    pub fn drop_known(&mut self, known: &std::collections::HashSet<String>) {
+        let before = self.findings.len();
+        self.findings.retain(|f| !known.contains(&f.fingerprint()));
+        let t = &mut self.totals;
+        t.baselined = before - self.findings.len();
+        t.findings = self.findings.len();
+        (t.critical, t.high, t.medium, t.low, t.info) = (0, 0, 0, 0, 0);
+        for finding in &self.findings {
+            t.count_severity(finding.severity());
+        }
+    }
 }
 
 impl Totals {
@@ -204,23 +222,34 @@ impl Finding {
     /// file position, which moves when lines are added above. Baselines
     /// and SARIF's `partialFingerprints` use it.
     pub fn fingerprint(&self) -> String {
-        // FNV-1a, 64 bits: stable across platforms and releases, unlike
-        // the standard library's hasher.
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         let r = &self.resource;
-        let parts = [
+        fingerprint(
             self.check.id,
             &r.kind,
-            r.namespace.as_deref().unwrap_or(""),
+            r.namespace.as_deref(),
             &r.name,
             &self.path,
-        ];
-        for part in parts {
-            for byte in part.bytes().chain(std::iter::once(0u8)) {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
-        }
-        format!("{hash:016x}")
+        )
     }
+}
+
+/// The fingerprint of a finding from its parts, as [`Finding::fingerprint`]
+/// computes it (also from a JSON report written earlier).
+pub fn fingerprint(
+    check: &str,
+    kind: &str,
+    namespace: Option<&str>,
+    name: &str,
+    path: &str,
+) -> String {
+    // FNV-1a, 64 bits: stable across platforms and releases, unlike the
+    // standard library's hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [check, kind, namespace.unwrap_or(""), name, path] {
+        for byte in part.bytes().chain(std::iter::once(0u8)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }

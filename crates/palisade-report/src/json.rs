@@ -56,6 +56,8 @@ struct FindingOut<'a> {
     location: Location<'a>,
     path: &'a str,
     remediation: &'static str,
+    /// Stable across runs and moved lines: baselines and diffs match on it.
+    fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -94,6 +96,7 @@ fn finding_out(f: &Finding) -> FindingOut<'_> {
         },
         path: &f.path,
         remediation: f.check.remediation,
+        fingerprint: f.fingerprint(),
     }
 }
 

@@ -124,8 +124,13 @@ pub fn summary_line(report: &ScanReport) -> String {
     } else {
         String::new()
     };
+    let baselined = if t.baselined > 0 {
+        format!(" new ({} known from the baseline)", t.baselined)
+    } else {
+        String::new()
+    };
     format!(
-        "Scanned {source}, {} with {} ({}, {} passed): {} ({} critical, {} high, {} medium, {} low, {} info), {} suppressed, {}, {}{partial}",
+        "Scanned {source}, {} with {} ({}, {} passed): {}{baselined} ({} critical, {} high, {} medium, {} low, {} info), {} suppressed, {}, {}{partial}",
         plural(t.resources, "resource", "resources"),
         plural(t.checks, "check", "checks"),
         plural(t.evaluations, "evaluation", "evaluations"),

@@ -24,6 +24,9 @@ pub enum Command {
     /// the CIS Kubernetes Benchmark: control-plane components, etcd, the
     /// kubelet and their files.
     Node(NodeArgs),
+    /// Compare two JSON scan reports: new, fixed and unchanged findings,
+    /// matched by fingerprint. Exits with 1 when there is a new finding.
+    Diff(DiffArgs),
     /// The check catalogue.
     Checks {
         #[command(subcommand)]
@@ -318,6 +321,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_kustomize: bool,
 
+    /// Report only findings not in this earlier JSON report
+    /// (`--format json`), matched by fingerprint, not by line.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -361,4 +369,14 @@ pub struct NodeArgs {
 pub enum NodeLayout {
     Kubeadm,
     Rke2,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report (`palisade scan --format json`).
+    pub old: PathBuf,
+    /// The later report.
+    pub new: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

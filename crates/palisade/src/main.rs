@@ -6,6 +6,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod baseline;
 mod cli;
 mod cluster;
 mod commands;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => commands::scan::run(*args),
         cli::Command::Snapshot(args) => commands::snapshot::run(args),
         cli::Command::Node(args) => commands::node::run(args),
+        cli::Command::Diff(args) => commands::diff::run(args),
         cli::Command::Checks { command } => commands::checks::run(command),
         cli::Command::Rbac { command } => commands::rbac::run(command),
     };

@@ -1,4 +1,5 @@
 pub mod checks;
+pub mod diff;
 pub mod node;
 pub mod rbac;
 pub mod scan;

@@ -138,6 +138,9 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let check_runs = engine.check_runs(&outcome);
     let mut report = outcome.into_report(check_count, pss_version.to_string());
     report.check_runs = check_runs;
+    if let Some(path) = &args.baseline {
+        report.drop_known(&crate::baseline::fingerprints(path)?);
+    }
     if let Some(summary) = &cluster_summary {
         let source = cluster::report_source(summary, args.snapshot.as_deref());
         report.warnings.extend(
