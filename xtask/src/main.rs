@@ -142,7 +142,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "TODO",
         references: &["https://kubernetes.io/docs/"],
-        frameworks: [],
         pss: None,
         status: Preview,
     }
@@ -175,7 +174,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "TODO",
         references: &["https://kubernetes.io/docs/"],
-        frameworks: [],
         pss: None,
         status: Preview,
     }

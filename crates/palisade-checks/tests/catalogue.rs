@@ -215,9 +215,17 @@ fn generated_check_docs_are_current() {
         std::fs::create_dir_all(&dir).unwrap();
     }
     let metas: Vec<_> = catalogue().iter().map(|c| c.meta()).collect();
+    // The frameworks that name each check come from the framework data.
+    let controls = palisade_frameworks::controls_by_check(&palisade_frameworks::built_in());
     let pages = metas
         .iter()
-        .map(|m| (format!("{}.md", m.id), palisade_report::docs::check_page(m)))
+        .map(|m| {
+            let named = controls.get(m.id).cloned().unwrap_or_default();
+            (
+                format!("{}.md", m.id),
+                palisade_report::docs::check_page(m, &named),
+            )
+        })
         .chain([(
             "README.md".to_string(),
             palisade_report::docs::catalogue_index(&metas),

@@ -41,15 +41,6 @@ impl CheckStatus {
     }
 }
 
-/// A control of a compliance framework that a check implements.
-#[derive(Debug, Clone, Copy)]
-pub struct FrameworkRef {
-    /// Framework name as used by `--framework` (`cis-1.10`, `nsa-cisa-1.2`).
-    pub framework: &'static str,
-    /// The control's number or name within the framework.
-    pub control: &'static str,
-}
-
 /// The declaration of a check: everything but its logic.
 #[derive(Debug)]
 pub struct CheckMeta {
@@ -66,7 +57,6 @@ pub struct CheckMeta {
     pub description: &'static str,
     pub remediation: &'static str,
     pub references: &'static [&'static str],
-    pub frameworks: &'static [FrameworkRef],
     /// The Pod Security Standards control this check implements, if any.
     pub pss: Option<PssControl>,
     pub status: CheckStatus,
@@ -100,11 +90,6 @@ impl CheckMeta {
     /// Whether this check is part of the PSS profile `level`.
     pub fn in_pss_level(&self, level: PssLevel) -> bool {
         self.pss.is_some_and(|pss| pss.level.is_within(level))
-    }
-
-    /// Whether this check maps to `framework`.
-    pub fn maps_to(&self, framework: &str) -> bool {
-        self.frameworks.iter().any(|f| f.framework == framework)
     }
 
     /// Whether the check's verdicts depend on objects of `kind` in
@@ -288,7 +273,6 @@ impl<'a> InventoryContext<'a> {
 ///         target: Target::PodSpec,
 ///         remediation: "...",
 ///         references: &["https://..."],
-///         frameworks: &[("cis-1.10", "5.2.2")],
 ///         pss: Some(PssControl::baseline("Privileged Containers", 0)),
 ///         status: Stable,
 ///     }
@@ -309,7 +293,6 @@ macro_rules! declare_check {
             target: $target:expr,
             remediation: $remediation:expr,
             references: $references:expr,
-            frameworks: [$(($fw:expr, $control:expr)),* $(,)?],
             pss: $pss:expr,
             status: $status:ident
             $(, reads: $reads:expr)?
@@ -330,7 +313,6 @@ macro_rules! declare_check {
                 description: concat!($($doc, "\n"),*),
                 remediation: $remediation,
                 references: $references,
-                frameworks: &[$($crate::FrameworkRef { framework: $fw, control: $control }),*],
                 pss: $pss,
                 status: $crate::CheckStatus::$status,
                 reads: {

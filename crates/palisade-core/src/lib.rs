@@ -21,9 +21,7 @@ pub mod settings;
 pub mod severity;
 pub mod span;
 
-pub use check::{
-    Check, CheckContext, CheckMeta, CheckStatus, FrameworkRef, InventoryContext, Target, WORKLOADS,
-};
+pub use check::{Check, CheckContext, CheckMeta, CheckStatus, InventoryContext, Target, WORKLOADS};
 pub use inventory::{Inventory, NamespaceEntry, Workload};
 pub use path::{FieldPath, Segment};
 pub use podspec::{ContainerKind, ContainerView, PodSpecView};

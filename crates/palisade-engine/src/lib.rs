@@ -12,4 +12,4 @@ pub use coverage::Unread;
 pub use engine::Engine;
 pub use exceptions::{ANNOTATION_IGNORE, ANNOTATION_REASON, ANNOTATION_UNTIL};
 pub use outcome::Outcome;
-pub use selection::{select, Selection, SelectionError};
+pub use selection::{select, FrameworkSelection, Selection, SelectionError};

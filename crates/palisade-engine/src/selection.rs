@@ -9,16 +9,23 @@ pub struct Selection {
     /// IDs, slugs, area codes (`WL`) or ID prefixes (`PAL-WL`); empty = all.
     pub select: Vec<String>,
     pub ignore: Vec<String>,
-    pub framework: Option<String>,
+    /// Only the checks of one framework (resolved by the caller from the
+    /// framework's data).
+    pub framework: Option<FrameworkSelection>,
     pub min_severity: Option<Severity>,
+}
+
+/// A framework's name and the checks its controls name.
+#[derive(Debug, Clone, Default)]
+pub struct FrameworkSelection {
+    pub name: String,
+    pub checks: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SelectionError {
     #[error("unknown check, slug or area `{0}` (see `palisade checks list`)")]
     UnknownCheck(String),
-    #[error("unknown framework `{name}` (known: {known})")]
-    UnknownFramework { name: String, known: String },
     #[error("{id} cannot run: {reason}")]
     NeedsConfiguration {
         id: &'static str,
@@ -42,17 +49,6 @@ fn matches(meta: &CheckMeta, token: &str) -> bool {
         || meta.slug == token
         || meta.area() == token_upper
         || (token_upper.starts_with("PAL-") && meta.id.starts_with(&token_upper))
-}
-
-fn known_frameworks(checks: &[&'static dyn Check]) -> Vec<String> {
-    let mut names: Vec<String> = checks
-        .iter()
-        .flat_map(|c| c.meta().frameworks.iter().map(|f| f.framework.to_string()))
-        .chain(["pss-baseline".to_string(), "pss-restricted".to_string()])
-        .collect();
-    names.sort();
-    names.dedup();
-    names
 }
 
 fn pss_profile(framework: &str) -> Option<PssLevel> {
@@ -89,16 +85,7 @@ pub fn select(
             });
         }
     }
-    let framework = selection.framework.as_deref();
-    if let Some(name) = framework {
-        let known = known_frameworks(catalogue);
-        if !known.iter().any(|k| k == name) {
-            return Err(SelectionError::UnknownFramework {
-                name: name.to_string(),
-                known: known.join(", "),
-            });
-        }
-    }
+    let framework = selection.framework.as_ref();
     let version = settings.pss_version;
     let explicitly_selected = |c: &&'static dyn Check| {
         selection
@@ -118,9 +105,11 @@ pub fn select(
             && meta.exists_at(version)
             && match framework {
                 None => true,
-                Some(name) => match pss_profile(name) {
+                // The Pod Security profiles follow the versioned semantics
+                // of the checks themselves.
+                Some(f) => match pss_profile(&f.name) {
                     Some(level) => meta.in_pss_level(level),
-                    None => meta.maps_to(name),
+                    None => f.checks.iter().any(|id| id == meta.id),
                 },
             };
         if !wanted {
@@ -137,7 +126,7 @@ pub fn select(
         }
         chosen.push(check);
     }
-    if framework.and_then(pss_profile) == Some(PssLevel::Restricted) {
+    if framework.and_then(|f| pss_profile(&f.name)) == Some(PssLevel::Restricted) {
         drop_overridden(&mut chosen, version);
     }
     if chosen.is_empty() {

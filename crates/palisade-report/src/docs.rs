@@ -6,8 +6,9 @@ use std::fmt::Write;
 
 use palisade_core::CheckMeta;
 
-/// The Markdown page of one check.
-pub fn check_page(meta: &CheckMeta) -> String {
+/// The Markdown page of one check; `controls` are the framework controls
+/// that name it (`cis-1.10 5.2.2`), from the framework data.
+pub fn check_page(meta: &CheckMeta, controls: &[String]) -> String {
     let mut page = String::new();
     let _ = writeln!(page, "# {} {}: {}\n", meta.id, meta.slug, meta.title);
     let _ = writeln!(page, "| | |\n|---|---|");
@@ -33,13 +34,8 @@ pub fn check_page(meta: &CheckMeta) -> String {
             pss.level, pss.control, pss.since
         );
     }
-    if !meta.frameworks.is_empty() {
-        let list: Vec<String> = meta
-            .frameworks
-            .iter()
-            .map(|f| format!("{} {}", f.framework, f.control))
-            .collect();
-        let _ = writeln!(page, "| Frameworks | {} |", list.join(", "));
+    if !controls.is_empty() {
+        let _ = writeln!(page, "| Frameworks | {} |", controls.join(", "));
     }
     page.push('\n');
     for line in meta.description.lines() {

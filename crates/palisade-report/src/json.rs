@@ -10,6 +10,8 @@ use palisade_core::{
 };
 use serde::Serialize;
 
+use palisade_frameworks::rollup::FrameworkRollup;
+
 use crate::Reporter;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -18,6 +20,8 @@ pub struct JsonReporter {
     pub tool_version: &'static str,
     /// Indented for people; compact (and much smaller) for machines.
     pub pretty: bool,
+    /// Frameworks judged from the report (`--framework`).
+    pub compliance: Vec<FrameworkRollup>,
 }
 
 #[derive(Serialize)]
@@ -36,6 +40,9 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     cluster: Option<&'a ClusterSource>,
     not_evaluated: &'a [CoverageGap],
+    /// With `--framework`: the per-control rollup.
+    #[serde(skip_serializing_if = "<[FrameworkRollup]>::is_empty")]
+    compliance: &'a [FrameworkRollup],
 }
 
 #[derive(Serialize)]
@@ -113,7 +120,7 @@ fn suppressed_out(s: &Suppressed) -> SuppressedOut<'_> {
 impl Reporter for JsonReporter {
     fn render(&self, report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
         if !self.pretty {
-            return render_compact(self.tool_version, report, out);
+            return render_compact(self.tool_version, &self.compliance, report, out);
         }
         let document = Document {
             schema_version: SCHEMA_VERSION,
@@ -130,6 +137,7 @@ impl Reporter for JsonReporter {
             warnings: &report.warnings,
             cluster: report.cluster.as_ref(),
             not_evaluated: &report.not_evaluated,
+            compliance: &self.compliance,
         };
         if self.pretty {
             serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
@@ -145,6 +153,7 @@ impl Reporter for JsonReporter {
 /// be the slowest single-threaded step.
 fn render_compact(
     tool_version: &'static str,
+    compliance: &[FrameworkRollup],
     report: &ScanReport,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -165,6 +174,7 @@ fn render_compact(
         warnings: &report.warnings,
         cluster: report.cluster.as_ref(),
         not_evaluated: &report.not_evaluated,
+        compliance,
     };
     let head = serde_json::to_vec(&document).map_err(io::Error::other)?;
     // Splice the findings into the empty array written above.

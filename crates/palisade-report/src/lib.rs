@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod docs;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;

@@ -16,6 +16,8 @@ pub struct SarifReporter {
     /// Every check that ran, so that rules exist for checks without
     /// findings too (viewers then show them as passing).
     pub checks: Vec<&'static CheckMeta>,
+    /// Framework controls per check (`cis-1.10 5.2.2`), tagged on rules.
+    pub controls: BTreeMap<String, Vec<String>>,
 }
 
 /// SARIF's levels: errors block, warnings and notes inform.
@@ -51,16 +53,20 @@ fn rule_name(slug: &str) -> String {
         .collect()
 }
 
-fn rule(meta: &CheckMeta) -> Value {
+fn rule(meta: &CheckMeta, controls: Option<&Vec<String>>) -> Value {
     let mut tags = vec!["security".to_string(), "kubernetes".to_string()];
     tags.extend(
-        meta.frameworks
-            .iter()
-            .map(|f| format!("{}/{}", f.framework, f.control)),
+        controls
+            .into_iter()
+            .flatten()
+            .map(|c| c.replacen(' ', "/", 1)),
     );
     if let Some(pss) = meta.pss {
         tags.push(format!("pss-{}/{}", pss.level.as_str(), pss.control));
     }
+    // SARIF tags are a set.
+    let mut seen = std::collections::HashSet::new();
+    tags.retain(|t| seen.insert(t.clone()));
     let mut rule = json!({
         "id": meta.id,
         "name": rule_name(meta.slug),
@@ -185,7 +191,7 @@ impl Reporter for SarifReporter {
                     "name": "palisade",
                     "version": self.tool_version,
                     "semanticVersion": self.tool_version,
-                    "rules": metas.values().map(|m| rule(m)).collect::<Vec<_>>(),
+                    "rules": metas.values().map(|m| rule(m, self.controls.get(m.id))).collect::<Vec<_>>(),
                 }},
                 "invocations": [{
                     "executionSuccessful": report.errors.is_empty(),

@@ -7,10 +7,15 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Effects, Style};
 use palisade_core::{CoverageGap, Finding, InputError, ScanReport, Severity};
 
+use palisade_frameworks::rollup::{ControlStatus, FrameworkRollup};
+
 use crate::Reporter;
 
 pub struct TableReporter {
     pub color: bool,
+    /// Frameworks judged from the report (`--framework`), summarised at
+    /// the end.
+    pub compliance: Vec<FrameworkRollup>,
 }
 
 fn severity_style(severity: Severity) -> Style {
@@ -30,6 +35,39 @@ fn severity_style(severity: Severity) -> Style {
 }
 
 impl TableReporter {
+    fn write_compliance(&self, f: &FrameworkRollup, out: &mut dyn Write) -> io::Result<()> {
+        let bold = Style::new().effects(Effects::BOLD);
+        let score = f
+            .score
+            .map_or("no control judged".to_string(), |s| format!("{s}%"));
+        writeln!(
+            out,
+            "{} {} {}: {score} ({} passed, {} failed; {} manual, {} not applicable, {} not evaluated)",
+            self.paint(bold, "Compliance"),
+            f.name,
+            f.version,
+            f.passed,
+            f.failed,
+            f.manual,
+            f.not_applicable,
+            f.not_evaluated
+        )?;
+        for control in f
+            .controls
+            .iter()
+            .filter(|c| c.status == ControlStatus::Fail)
+        {
+            writeln!(
+                out,
+                "  FAIL  {:<10} {} ({} failing)",
+                control.id,
+                control.title,
+                control.failing.len()
+            )?;
+        }
+        Ok(())
+    }
+
     fn paint(&self, style: Style, text: &str) -> String {
         if self.color {
             format!("{style}{text}{style:#}")
@@ -179,6 +217,10 @@ impl Reporter for TableReporter {
             }
             writeln!(out)?;
         }
-        writeln!(out, "{}", summary_line(report))
+        writeln!(out, "{}", summary_line(report))?;
+        for f in &self.compliance {
+            self.write_compliance(f, out)?;
+        }
+        Ok(())
     }
 }

@@ -27,6 +27,12 @@ pub enum Command {
     /// Compare two JSON scan reports: new, fixed and unchanged findings,
     /// matched by fingerprint. Exits with 1 when there is a new finding.
     Diff(DiffArgs),
+    /// Compliance frameworks: `list`, or `show NAME` with its controls and
+    /// the checks that decide each.
+    Frameworks {
+        #[command(subcommand)]
+        command: FrameworksCommand,
+    },
     /// The check catalogue.
     Checks {
         #[command(subcommand)]
@@ -133,6 +139,9 @@ pub enum ReportFormat {
     Csv,
     /// A Markdown summary, for pull-request comments.
     Markdown,
+    /// One self-contained HTML file: compliance scores, charts, filterable
+    /// findings with their remediation.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -293,9 +302,15 @@ pub struct ScanArgs {
     #[arg(long, value_parser = parse_threshold, default_value = "low", value_name = "SEVERITY")]
     pub fail_on: Threshold,
 
-    /// Run the checks of one framework: pss-baseline, pss-restricted, cis-1.10, nsa-cisa-1.2, ...
+    /// Run the checks of one framework and score its controls: cis-1.10,
+    /// nsa-cisa, mitre, pss-baseline, pci-dss-4, ... (`palisade frameworks list`).
     #[arg(long, value_name = "NAME")]
     pub framework: Option<String>,
+
+    /// Load a framework of your own, in YAML or JSON (the format of
+    /// `palisade frameworks show NAME --format json`); repeatable.
+    #[arg(long = "framework-file", value_name = "FILE")]
+    pub framework_files: Vec<PathBuf>,
 
     /// Pod Security Standards version to evaluate (v1.0 … v1.37, or latest).
     #[arg(long, default_value = "latest", value_name = "VERSION")]
@@ -379,4 +394,24 @@ pub struct DiffArgs {
     pub new: PathBuf,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FrameworksCommand {
+    /// Every framework, with its version and number of controls.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Include a framework of your own; repeatable.
+        #[arg(long = "framework-file", value_name = "FILE")]
+        framework_files: Vec<PathBuf>,
+    },
+    /// One framework's controls (by name or alias).
+    Show {
+        name: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[arg(long = "framework-file", value_name = "FILE")]
+        framework_files: Vec<PathBuf>,
+    },
 }

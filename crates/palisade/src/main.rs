@@ -10,6 +10,7 @@ mod baseline;
 mod cli;
 mod cluster;
 mod commands;
+mod frameworks;
 mod pipeline;
 
 use std::process::ExitCode;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         cli::Command::Snapshot(args) => commands::snapshot::run(args),
         cli::Command::Node(args) => commands::node::run(args),
         cli::Command::Diff(args) => commands::diff::run(args),
+        cli::Command::Frameworks { command } => commands::frameworks::run(command),
         cli::Command::Checks { command } => commands::checks::run(command),
         cli::Command::Rbac { command } => commands::rbac::run(command),
     };

@@ -36,7 +36,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Aggregate only read access to your own non-sensitive resources; bind sensitive permissions explicitly to the subjects that need them.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/#aggregated-clusterroles", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("nsa-cisa-1.2", "RBAC")],
         pss: None,
         status: Stable,
         reads: &["ClusterRole"],

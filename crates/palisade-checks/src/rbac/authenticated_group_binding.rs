@@ -29,7 +29,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Bind the role to the specific groups or service accounts that need it.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],

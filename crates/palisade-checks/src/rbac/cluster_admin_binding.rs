@@ -33,7 +33,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Bind a role that grants only what the subject needs, in the namespaces where it needs it; keep cluster-admin for break-glass use.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("cis-1.10", "5.1.1"), ("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
         pss: None,
         status: Stable,
         reads: &["ClusterRole", "ClusterRoleBinding"],

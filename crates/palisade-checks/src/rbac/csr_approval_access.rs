@@ -51,7 +51,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Leave CSR approval to the controller manager; if a custom approver is needed, limit `approve` to its own signer with `resourceNames`.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/"],
-        frameworks: [("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
         pss: None,
         status: Stable,
         reads: &["ClusterRole", "ClusterRoleBinding"],

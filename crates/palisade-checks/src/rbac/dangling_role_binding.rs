@@ -35,7 +35,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Delete bindings whose role or subject is gone, or restore what they refer to.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
-        frameworks: [("nsa-cisa-1.2", "RBAC")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount"],

@@ -28,7 +28,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Create a dedicated service account for the workload that needs the permissions and bind the role to it; leave `default` without bindings.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/service-accounts/"],
-        frameworks: [("cis-1.10", "5.1.5"), ("nsa-cisa-1.2", "RBAC")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],

@@ -29,7 +29,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Remove the permission; events expire on their own.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("mitre-attack-containers", "T1070")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],

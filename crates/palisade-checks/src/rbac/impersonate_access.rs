@@ -30,7 +30,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Remove impersonation rights, or limit them with `resourceNames` to the identities a proxy legitimately acts for.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("cis-1.10", "5.1.8"), ("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],

@@ -29,7 +29,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Grant `nodes/metrics` or `nodes/stats` to monitoring instead of `nodes/proxy`.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1609")],
         pss: None,
         status: Stable,
         reads: &["ClusterRole", "ClusterRoleBinding"],

@@ -31,7 +31,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Keep exec for break-glass roles bound just in time; use logs and metrics for routine debugging.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1609")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],

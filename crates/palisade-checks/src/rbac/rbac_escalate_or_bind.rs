@@ -30,7 +30,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Remove `escalate` and `bind`; if a controller must create bindings, limit `bind` to the roles it hands out with `resourceNames`.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("cis-1.10", "5.1.8"), ("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],

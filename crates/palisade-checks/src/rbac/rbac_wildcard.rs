@@ -28,7 +28,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "List the verbs, resources and API groups the role needs explicitly.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("cis-1.10", "5.1.3"), ("nsa-cisa-1.2", "RBAC")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole"],

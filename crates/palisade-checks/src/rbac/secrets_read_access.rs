@@ -32,7 +32,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Grant Secret access only to the workloads that need it, by name (`resourceNames`), and prefer mounting Secrets over reading them through the API.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("cis-1.10", "5.1.2"), ("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1552")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],

@@ -28,7 +28,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Remove the permission, or limit it with `resourceNames` to the service accounts the subject is meant to act as.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1528")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],

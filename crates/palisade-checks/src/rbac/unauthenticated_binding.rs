@@ -27,7 +27,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Delete the binding; if something must be public, expose it through a dedicated service rather than the API server.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests"],
-        frameworks: [("cis-1.10", "5.1.1"), ("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1078")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],

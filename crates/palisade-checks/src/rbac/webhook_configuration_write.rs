@@ -31,7 +31,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Keep webhook configuration changes to the installer of each webhook, limited with `resourceNames` to its own configuration.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1562")],
         pss: None,
         status: Stable,
         reads: &["ClusterRole", "ClusterRoleBinding"],

@@ -31,7 +31,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Let people deploy through a pipeline with its own narrowly scoped identity, and enforce a Pod Security level on every namespace where pods can be created.",
         references: &["https://kubernetes.io/docs/reference/access-authn-authz/rbac/", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
-        frameworks: [("cis-1.10", "5.1.4"), ("nsa-cisa-1.2", "RBAC"), ("mitre-attack-containers", "T1610")],
         pss: None,
         status: Stable,
         reads: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],

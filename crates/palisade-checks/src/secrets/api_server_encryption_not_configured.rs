@@ -28,7 +28,6 @@ declare_check! {
         target: Target::Object(&["Pod"]),
         remediation: "Write an EncryptionConfiguration (KMS v2 preferably), pass it with `--encryption-provider-config`, and re-write all Secrets.",
         references: &["https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/"],
-        frameworks: [("cis-1.10", "1.2.27"), ("nsa-cisa-1.2", "Secrets")],
         pss: None,
         status: Stable,
     }

@@ -90,7 +90,6 @@ declare_check! {
         target: Target::Object(&[]),
         remediation: "Remove the credential from the annotation (re-create the object with `kubectl apply --server-side` or `kubectl create`, which do not write it) and rotate the credential.",
         references: &["https://kubernetes.io/docs/concepts/security/secrets-good-practices/", "https://kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/"],
-        frameworks: [("nsa-cisa-1.2", "Secrets"), ("mitre-attack-containers", "T1552")],
         pss: None,
         status: Stable,
     }

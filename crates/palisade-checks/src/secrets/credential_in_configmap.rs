@@ -66,7 +66,6 @@ declare_check! {
         target: Target::Object(&["ConfigMap"]),
         remediation: "Move the value into a Secret (or an external secret store) and rotate it.",
         references: &["https://kubernetes.io/docs/concepts/configuration/secret/", "https://kubernetes.io/docs/concepts/security/secrets-good-practices/"],
-        frameworks: [("nsa-cisa-1.2", "Secrets"), ("mitre-attack-containers", "T1552")],
         pss: None,
         status: Stable,
     }

@@ -28,7 +28,6 @@ declare_check! {
         target: Target::Object(&["Secret"]),
         remediation: "Delete the Secret; let pods use projected tokens, and give external systems short-lived tokens (`kubectl create token`) or workload identity federation.",
         references: &["https://kubernetes.io/docs/concepts/security/service-accounts/#get-a-token", "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#legacy-serviceaccount-token-cleaner"],
-        frameworks: [("nsa-cisa-1.2", "Secrets"), ("mitre-attack-containers", "T1528")],
         pss: None,
         status: Stable,
     }

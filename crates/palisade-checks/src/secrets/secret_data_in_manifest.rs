@@ -26,7 +26,6 @@ declare_check! {
         target: Target::Object(&["Secret"]),
         remediation: "Keep Secret values out of files: use Sealed Secrets, SOPS, or an external secret store (External Secrets Operator, the Secrets Store CSI driver), and rotate anything that was committed.",
         references: &["https://kubernetes.io/docs/concepts/configuration/secret/", "https://kubernetes.io/docs/concepts/security/secrets-good-practices/"],
-        frameworks: [("nsa-cisa-1.2", "Secrets"), ("mitre-attack-containers", "T1552")],
         pss: None,
         status: Stable,
         manifests_only: true,

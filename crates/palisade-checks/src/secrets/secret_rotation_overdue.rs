@@ -27,7 +27,6 @@ declare_check! {
         target: Target::Object(&["Secret"]),
         remediation: "Rotate the credential and re-create the Secret, or automate rotation with an external secret store.",
         references: &["https://kubernetes.io/docs/concepts/security/secrets-good-practices/"],
-        frameworks: [("nsa-cisa-1.2", "Secrets")],
         pss: None,
         status: Preview,
     }

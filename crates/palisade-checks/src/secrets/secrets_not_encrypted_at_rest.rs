@@ -31,7 +31,6 @@ declare_check! {
         target: Target::Object(&["EncryptionConfiguration"]),
         remediation: "Cover `secrets` with an encrypting provider listed first (KMS v2 preferably), then re-write all Secrets so they are stored encrypted.",
         references: &["https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/"],
-        frameworks: [("cis-1.10", "1.2.27"), ("nsa-cisa-1.2", "Secrets")],
         pss: None,
         status: Stable,
     }

@@ -30,7 +30,6 @@ declare_check! {
         target: Target::Object(&["EncryptionConfiguration"]),
         remediation: "Switch to a KMS v2 provider (or at least aesgcm/secretbox with regular key rotation) and re-write all Secrets.",
         references: &["https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/", "https://kubernetes.io/docs/tasks/administer-cluster/kms-provider/"],
-        frameworks: [("cis-1.10", "1.2.28"), ("nsa-cisa-1.2", "Secrets")],
         pss: None,
         status: Stable,
     }

@@ -27,7 +27,6 @@ declare_check! {
         target: Target::Object(&["Ingress"]),
         remediation: "Give every rule an explicit host.",
         references: &["https://kubernetes.io/docs/concepts/services-networking/ingress/#hostname-wildcards"],
-        frameworks: [("nsa-cisa-1.2", "Network separation")],
         pss: None,
         status: Stable,
     }

@@ -29,7 +29,6 @@ declare_check! {
         target: Target::Object(&["Ingress"]),
         remediation: "Add a `tls` entry with a certificate for every host (cert-manager can issue them).",
         references: &["https://kubernetes.io/docs/concepts/services-networking/ingress/#tls"],
-        frameworks: [("nsa-cisa-1.2", "Network separation")],
         pss: None,
         status: Stable,
     }

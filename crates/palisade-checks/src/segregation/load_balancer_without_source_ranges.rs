@@ -56,7 +56,6 @@ declare_check! {
         target: Target::Object(&["Service"]),
         remediation: "Set `loadBalancerSourceRanges` to the networks that need access, or make the load balancer internal and put a reviewed ingress in front.",
         references: &["https://kubernetes.io/docs/concepts/services-networking/service/#aws-nlb-support", "https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/"],
-        frameworks: [("nsa-cisa-1.2", "Network separation"), ("mitre-attack-containers", "T1133")],
         pss: None,
         status: Stable,
     }

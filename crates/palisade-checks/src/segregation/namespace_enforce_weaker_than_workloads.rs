@@ -30,7 +30,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Raise the namespace's enforce label to the level its workloads already meet.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-admission/"],
-        frameworks: [("nsa-cisa-1.2", "Pod security")],
         pss: None,
         status: Stable,
         reads: &["Namespace", WORKLOADS],

@@ -27,7 +27,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Add a LimitRange with default requests and limits for containers.",
         references: &["https://kubernetes.io/docs/concepts/policy/limit-range/"],
-        frameworks: [("nsa-cisa-1.2", "Resource policies")],
         pss: None,
         status: Stable,
         reads: &["Namespace", "LimitRange", WORKLOADS],

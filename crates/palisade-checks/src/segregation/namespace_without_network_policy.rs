@@ -28,7 +28,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Add a default-deny NetworkPolicy for ingress and egress to the namespace, then allow the flows each application needs.",
         references: &["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
-        frameworks: [("cis-1.10", "5.3.2"), ("nsa-cisa-1.2", "Network separation"), ("mitre-attack-containers", "T1046")],
         pss: None,
         status: Stable,
         reads: &["Namespace", "NetworkPolicy", WORKLOADS],

@@ -30,7 +30,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Label the namespace with `pod-security.kubernetes.io/enforce: restricted` (or `baseline` where restricted is not yet possible).",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-admission/"],
-        frameworks: [("cis-1.10", "5.2.1"), ("nsa-cisa-1.2", "Pod security")],
         pss: None,
         status: Stable,
         reads: &["Namespace"],

@@ -27,7 +27,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Add a ResourceQuota sized for the namespace's workloads.",
         references: &["https://kubernetes.io/docs/concepts/policy/resource-quotas/"],
-        frameworks: [("nsa-cisa-1.2", "Resource policies")],
         pss: None,
         status: Stable,
         reads: &["Namespace", "ResourceQuota", WORKLOADS],

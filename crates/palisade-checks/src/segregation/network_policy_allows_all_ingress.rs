@@ -30,7 +30,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "List the namespaces, pods or address ranges that need to connect; keep an allow-all only with a reviewed exception.",
         references: &["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
-        frameworks: [("nsa-cisa-1.2", "Network separation")],
         pss: None,
         status: Stable,
         reads: &["NetworkPolicy"],

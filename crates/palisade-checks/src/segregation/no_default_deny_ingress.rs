@@ -32,7 +32,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Add a NetworkPolicy with an empty podSelector and policyTypes [Ingress] and no rules, then allow the needed flows per application.",
         references: &["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
-        frameworks: [("nsa-cisa-1.2", "Network separation"), ("cis-1.10", "5.3.2")],
         pss: None,
         status: Stable,
         reads: &["Namespace", "NetworkPolicy", WORKLOADS],

@@ -24,7 +24,6 @@ declare_check! {
         target: Target::Object(&["Service"]),
         remediation: "Use a ClusterIP Service behind an Ingress or a load balancer with source ranges.",
         references: &["https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport"],
-        frameworks: [("nsa-cisa-1.2", "Network separation")],
         pss: None,
         status: Stable,
     }

@@ -29,7 +29,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Add a default-deny policy for the namespace, or fix the labels so that the intended policy selects the pods.",
         references: &["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
-        frameworks: [("nsa-cisa-1.2", "Network separation")],
         pss: None,
         status: Stable,
         reads: &["NetworkPolicy", WORKLOADS],

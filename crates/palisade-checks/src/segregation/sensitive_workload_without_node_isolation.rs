@@ -36,7 +36,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Run such workloads on a dedicated, tainted node pool (nodeSelector or required affinity plus a toleration).",
         references: &["https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/", "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/"],
-        frameworks: [("nsa-cisa-1.2", "Network separation")],
         pss: None,
         status: Preview,
         reads: &["Service", WORKLOADS],

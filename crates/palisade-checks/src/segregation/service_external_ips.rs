@@ -24,7 +24,6 @@ declare_check! {
         target: Target::Object(&["Service"]),
         remediation: "Remove externalIPs and use a LoadBalancer Service; block the field cluster-wide with an admission policy (the DenyServiceExternalIPs admission plugin).",
         references: &["https://github.com/kubernetes/kubernetes/issues/97076", "https://kubernetes.io/docs/concepts/services-networking/service/#external-ips"],
-        frameworks: [("nsa-cisa-1.2", "Network separation"), ("mitre-attack-containers", "T1557")],
         pss: None,
         status: Stable,
     }

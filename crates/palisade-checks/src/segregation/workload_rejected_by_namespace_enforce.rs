@@ -40,7 +40,6 @@ declare_check! {
         target: Target::Inventory,
         remediation: "Fix the workload to meet the namespace's level (the message names each control), or move it to a namespace meant for it.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-admission/", "https://kubernetes.io/docs/concepts/security/pod-security-standards/"],
-        frameworks: [("cis-1.10", "5.2.1"), ("nsa-cisa-1.2", "Pod security")],
         pss: None,
         status: Stable,
         reads: &["Namespace", WORKLOADS],

@@ -32,7 +32,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove the override, or use `RuntimeDefault` or a `Localhost` profile.",
         references: &["https://kubernetes.io/docs/tutorials/security/apparmor/"],
-        frameworks: [("nsa-cisa-1.2", "AppArmor")],
         pss: Some(PssControl::baseline("AppArmor", 0)),
         status: Stable,
     }

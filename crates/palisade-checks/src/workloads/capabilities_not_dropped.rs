@@ -29,7 +29,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Set `capabilities.drop: [\"ALL\"]` and add back at most `NET_BIND_SERVICE`.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"],
-        frameworks: [("cis-1.10", "5.2.9"), ("cis-1.10", "5.2.10"), ("nsa-cisa-1.2", "Capabilities")],
         pss: Some(PssControl::restricted("Capabilities", 22).overriding("PAL-WL-004")),
         status: Stable,
     }

@@ -30,7 +30,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove the capability from `capabilities.add`; redesign the workload so that it does not need it.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
-        frameworks: [("cis-1.10", "5.2.9"), ("nsa-cisa-1.2", "Capabilities")],
         pss: Some(PssControl::baseline("Capabilities", 0)),
         status: Stable,
     }

@@ -32,7 +32,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove the volume. Build images with a daemonless builder (BuildKit rootless, Kaniko) and read container metadata through the Kubernetes API.",
         references: &["https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"],
-        frameworks: [("cis-1.10", "5.2.12"), ("mitre-attack-containers", "T1610")],
         pss: None,
         status: Stable,
     }

@@ -24,7 +24,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Set `resources.limits.cpu` on every container.",
         references: &["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
-        frameworks: [("nsa-cisa-1.2", "Resource policies")],
         pss: None,
         status: Stable,
     }

@@ -30,7 +30,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Move the value into a Secret (mounted as a file), rotate the exposed credential, and purge it from Git history.",
         references: &["https://kubernetes.io/docs/concepts/configuration/secret/"],
-        frameworks: [("nsa-cisa-1.2", "Secrets"), ("mitre-attack-containers", "T1552")],
         pss: None,
         status: Stable,
     }

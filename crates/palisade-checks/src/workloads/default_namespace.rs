@@ -22,7 +22,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Deploy the workload to a dedicated namespace with its own policies.",
         references: &["https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/"],
-        frameworks: [("cis-1.10", "5.7.4")],
         pss: None,
         status: Stable,
     }

@@ -24,7 +24,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Create a ServiceAccount for the workload and set `serviceAccountName`.",
         references: &["https://kubernetes.io/docs/concepts/security/service-accounts/"],
-        frameworks: [("cis-1.10", "5.1.5")],
         pss: None,
         status: Stable,
     }

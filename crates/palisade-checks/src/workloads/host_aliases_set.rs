@@ -24,7 +24,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Prefer DNS records (or an ExternalName Service) over hostAliases.",
         references: &["https://kubernetes.io/docs/tasks/network/customize-hosts-file-for-pods/"],
-        frameworks: [],
         pss: None,
         status: Stable,
     }

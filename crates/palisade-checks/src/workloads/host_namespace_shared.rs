@@ -25,7 +25,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove `hostNetwork`, `hostPID` and `hostIPC`, or set them to false.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
-        frameworks: [("cis-1.10", "5.2.3"), ("cis-1.10", "5.2.4"), ("cis-1.10", "5.2.5"), ("nsa-cisa-1.2", "Host namespaces")],
         pss: Some(PssControl::baseline("Host Namespaces", 0)),
         status: Stable,
     }

@@ -26,7 +26,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Use a PersistentVolumeClaim, emptyDir, configMap or secret volume instead of hostPath.",
         references: &["https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"],
-        frameworks: [("cis-1.10", "5.2.12")],
         pss: Some(PssControl::baseline("HostPath Volumes", 0)),
         status: Stable,
     }

@@ -25,7 +25,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove `hostPort` and expose the container through a Service.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
-        frameworks: [("cis-1.10", "5.2.13")],
         pss: Some(PssControl::baseline("Host Ports", 0)),
         status: Stable,
     }

@@ -26,7 +26,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove `windowsOptions.hostProcess` or set it to false; run node agents that need host access in a dedicated, tightly controlled namespace.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
-        frameworks: [("cis-1.10", "5.2.11"), ("nsa-cisa-1.2", "Privileged containers")],
         pss: Some(PssControl::baseline("HostProcess", 0)),
         status: Stable,
     }

@@ -22,7 +22,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Append the image digest to the reference (`@sha256:...`); let your CD tooling update it.",
         references: &["https://kubernetes.io/docs/concepts/containers/images/#image-names"],
-        frameworks: [],
         pss: None,
         status: Stable,
     }

@@ -27,7 +27,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Pin the image by digest, or set `imagePullPolicy: Always`.",
         references: &["https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy"],
-        frameworks: [],
         pss: None,
         status: Stable,
     }

@@ -26,7 +26,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Mirror the image into an allowed registry and reference it there.",
         references: &["https://kubernetes.io/docs/concepts/containers/images/"],
-        frameworks: [("nsa-cisa-1.2", "Image provenance"), ("cis-1.10", "5.5.1")],
         pss: None,
         status: Stable,
     }

@@ -24,7 +24,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Reference a specific version tag, and preferably pin the digest (`image: repo/app:1.4.2@sha256:...`).",
         references: &["https://kubernetes.io/docs/concepts/containers/images/#image-names"],
-        frameworks: [],
         pss: None,
         status: Stable,
     }

@@ -25,7 +25,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Add a `livenessProbe` that reflects the application's health.",
         references: &["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
-        frameworks: [],
         pss: None,
         status: Stable,
     }

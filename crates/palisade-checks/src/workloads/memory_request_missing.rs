@@ -24,7 +24,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Set `resources.requests.memory` on every container.",
         references: &["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
-        frameworks: [],
         pss: None,
         status: Stable,
     }

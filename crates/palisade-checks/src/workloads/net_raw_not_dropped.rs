@@ -28,7 +28,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Drop ALL capabilities (or at least NET_RAW) in `capabilities.drop`.",
         references: &["https://man7.org/linux/man-pages/man7/capabilities.7.html"],
-        frameworks: [("cis-1.10", "5.2.8")],
         pss: None,
         status: Stable,
     }

@@ -23,7 +23,6 @@ declare_check! {
         target: Target::Object(&["PodSecurityPolicy"]),
         remediation: "Replace the policy with Pod Security admission namespace labels (`pod-security.kubernetes.io/enforce`) or an admission policy.",
         references: &["https://kubernetes.io/docs/tasks/configure-pod-container/migrate-from-psp/"],
-        frameworks: [],
         pss: None,
         status: Stable,
     }

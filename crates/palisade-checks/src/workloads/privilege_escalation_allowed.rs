@@ -25,7 +25,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"],
-        frameworks: [("cis-1.10", "5.2.6"), ("nsa-cisa-1.2", "Privilege escalation")],
         pss: Some(PssControl::restricted("Privilege Escalation", 8)),
         status: Stable,
     }

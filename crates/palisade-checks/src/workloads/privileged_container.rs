@@ -24,7 +24,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove `privileged: true`; grant the specific capability the workload needs instead, if any.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
-        frameworks: [("cis-1.10", "5.2.2"), ("nsa-cisa-1.2", "Privileged containers")],
         pss: Some(PssControl::baseline("Privileged Containers", 0)),
         status: Stable,
     }

@@ -36,7 +36,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove the `host` field so that the probe targets the pod's own IP.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
-        frameworks: [],
         pss: Some(PssControl::baseline("Probes and lifecycle hooks host", 34)),
         status: Stable,
     }

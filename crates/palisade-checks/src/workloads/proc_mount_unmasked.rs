@@ -42,7 +42,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove `procMount` or set it to `Default`.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
-        frameworks: [],
         pss: Some(PssControl::baseline("/proc Mount Type", 0)),
         status: Stable,
     }

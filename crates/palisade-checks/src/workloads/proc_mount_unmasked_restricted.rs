@@ -30,7 +30,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove `procMount` or set it to `Default`.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"],
-        frameworks: [],
         pss: Some(PssControl::restricted("/proc Mount Type", 35).overriding("PAL-WL-009")),
         status: Stable,
     }

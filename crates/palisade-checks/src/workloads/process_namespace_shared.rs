@@ -23,7 +23,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove `shareProcessNamespace` unless a debugging or signalling sidecar strictly needs it.",
         references: &["https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/"],
-        frameworks: [],
         pss: None,
         status: Stable,
     }

@@ -26,7 +26,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove the SSH/RDP server from the image and the port from the spec; debug with `kubectl exec` or `kubectl debug`.",
         references: &["https://kubernetes.io/docs/tasks/debug/debug-application/debug-running-pod/"],
-        frameworks: [("mitre-attack-containers", "T1133")],
         pss: None,
         status: Stable,
     }

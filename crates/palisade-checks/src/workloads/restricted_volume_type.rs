@@ -30,7 +30,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Use a PersistentVolumeClaim for storage, or one of the allowed volume types.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"],
-        frameworks: [],
         pss: Some(PssControl::restricted("Volume Types", 0).overriding("PAL-WL-005")),
         status: Stable,
     }

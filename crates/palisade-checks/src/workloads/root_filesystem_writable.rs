@@ -24,7 +24,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Set `readOnlyRootFilesystem: true` and mount `emptyDir` volumes where the application writes.",
         references: &["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
-        frameworks: [("cis-1.10", "5.7.3"), ("nsa-cisa-1.2", "Immutable container file systems")],
         pss: None,
         status: Stable,
     }

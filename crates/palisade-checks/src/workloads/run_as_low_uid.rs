@@ -24,7 +24,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Set `runAsUser` to 10000 or more.",
         references: &["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
-        frameworks: [],
         pss: None,
         status: Stable,
     }

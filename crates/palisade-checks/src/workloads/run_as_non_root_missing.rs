@@ -29,7 +29,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Set `securityContext.runAsNonRoot: true` on the pod (or on every container) and build images with a non-root USER.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"],
-        frameworks: [("cis-1.10", "5.2.7"), ("nsa-cisa-1.2", "Non-root containers")],
         pss: Some(PssControl::restricted("Running as Non-root", 0)),
         status: Stable,
     }

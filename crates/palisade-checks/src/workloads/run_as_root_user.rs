@@ -26,7 +26,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Set `runAsUser` to a non-zero UID (10000 or more avoids overlap with host users).",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"],
-        frameworks: [("cis-1.10", "5.2.7"), ("nsa-cisa-1.2", "Non-root containers")],
         pss: Some(PssControl::restricted("Running as Non-root user", 23)),
         status: Stable,
     }

@@ -29,7 +29,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod.",
         references: &["https://kubernetes.io/docs/tutorials/security/seccomp/"],
-        frameworks: [("cis-1.10", "5.7.2"), ("nsa-cisa-1.2", "Seccomp")],
         pss: Some(PssControl::restricted("Seccomp", 19).overriding("PAL-WL-010")),
         status: Stable,
     }

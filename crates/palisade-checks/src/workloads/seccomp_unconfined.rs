@@ -35,7 +35,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Set `seccompProfile.type` to `RuntimeDefault` (or `Localhost` with a reviewed profile).",
         references: &["https://kubernetes.io/docs/tutorials/security/seccomp/"],
-        frameworks: [("cis-1.10", "5.7.2"), ("nsa-cisa-1.2", "Seccomp")],
         pss: Some(PssControl::baseline("Seccomp", 0)),
         status: Stable,
     }

@@ -26,7 +26,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Mount the secret as a volume and have the application read the file.",
         references: &["https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod"],
-        frameworks: [("cis-1.10", "5.4.1")],
         pss: None,
         status: Stable,
     }

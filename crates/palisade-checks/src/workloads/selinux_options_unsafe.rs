@@ -29,7 +29,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove the custom SELinux `type`, `user` and `role`; keep only `level` if you need MCS labels.",
         references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
-        frameworks: [],
         pss: Some(PssControl::baseline("SELinux", 0)),
         status: Stable,
     }

@@ -35,7 +35,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove the hostPath volume; if a node agent truly needs it, mount the narrowest file read-only in a dedicated namespace.",
         references: &["https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"],
-        frameworks: [("cis-1.10", "5.2.12"), ("mitre-attack-containers", "T1611")],
         pss: None,
         status: Stable,
     }

@@ -25,7 +25,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Set `automountServiceAccountToken: false` in the pod spec unless the workload calls the Kubernetes API; mount a projected token only where needed.",
         references: &["https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"],
-        frameworks: [("cis-1.10", "5.1.6")],
         pss: None,
         status: Stable,
     }

@@ -24,7 +24,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove SYS_PTRACE from `capabilities.add`.",
         references: &["https://man7.org/linux/man-pages/man7/capabilities.7.html"],
-        frameworks: [("cis-1.10", "5.2.9"), ("mitre-attack-containers", "T1611")],
         pss: None,
         status: Stable,
     }

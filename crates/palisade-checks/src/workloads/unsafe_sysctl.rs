@@ -30,7 +30,6 @@ declare_check! {
         target: Target::PodSpec,
         remediation: "Remove the sysctl, or set it on dedicated nodes through the kubelet's allowed-unsafe-sysctls and taints.",
         references: &["https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/"],
-        frameworks: [],
         pss: Some(PssControl::baseline("Sysctls", 0)),
         status: Stable,
     }

@@ -10,6 +10,8 @@ use crate::exit;
 
 pub fn run(command: ChecksCommand) -> Result<u8> {
     let catalogue = palisade_checks::catalogue();
+    let controls = crate::frameworks::controls_by_check();
+    let controls_of = |id: &str| controls.get(id).cloned().unwrap_or_default();
     let mut out = io::stdout().lock();
     match command {
         ChecksCommand::List {
@@ -52,7 +54,7 @@ pub fn run(command: ChecksCommand) -> Result<u8> {
                         "title": m.title,
                         "severity": m.severity,
                         "pss": m.pss.map(|p| serde_json::json!({"level": p.level, "control": p.control, "since": p.since.to_string()})),
-                        "frameworks": m.frameworks.iter().map(|f| serde_json::json!({"framework": f.framework, "control": f.control})).collect::<Vec<_>>(),
+                        "frameworks": controls_of(m.id).iter().filter_map(|c| c.split_once(' ')).map(|(framework, control)| serde_json::json!({"framework": framework, "control": control})).collect::<Vec<_>>(),
                         "status": m.status.as_str(),
                     })
                 })
@@ -64,15 +66,22 @@ pub fn run(command: ChecksCommand) -> Result<u8> {
             let Some(check) = palisade_checks::find(&id) else {
                 bail!("unknown check `{id}` (see `palisade checks list`)");
             };
-            write!(out, "{}", check_page(check.meta()))?;
+            write!(
+                out,
+                "{}",
+                check_page(check.meta(), &controls_of(check.meta().id))
+            )?;
         }
         ChecksCommand::Docs { dir } => {
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             for check in catalogue {
                 let path = dir.join(format!("{}.md", check.meta().id));
-                std::fs::write(&path, check_page(check.meta()))
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                std::fs::write(
+                    &path,
+                    check_page(check.meta(), &controls_of(check.meta().id)),
+                )
+                .with_context(|| format!("cannot write {}", path.display()))?;
             }
             let metas: Vec<_> = catalogue.iter().map(|c| c.meta()).collect();
             let index = dir.join("README.md");

@@ -1,5 +1,6 @@
 pub mod checks;
 pub mod diff;
+pub mod frameworks;
 pub mod node;
 pub mod rbac;
 pub mod scan;

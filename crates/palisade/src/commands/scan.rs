@@ -7,8 +7,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use palisade_collect::{discover, Limits};
 use palisade_core::{CoverageGap, InputError, PssVersion, Settings};
-use palisade_engine::{select, Engine, Selection};
+use palisade_engine::{select, Engine, FrameworkSelection, Selection};
 use palisade_report::csv::CsvReporter;
+use palisade_report::html::HtmlReporter;
 use palisade_report::json::JsonReporter;
 use palisade_report::junit::JunitReporter;
 use palisade_report::markdown::MarkdownReporter;
@@ -42,6 +43,11 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         secret_max_age_days: args.secret_max_age,
         ..Settings::default()
     };
+    let frameworks = crate::frameworks::load(&args.framework_files)?;
+    let framework = match &args.framework {
+        Some(name) => Some(palisade_frameworks::find(&frameworks, name)?.clone()),
+        None => None,
+    };
     let checks = if args.parse_only {
         Vec::new()
     } else {
@@ -55,7 +61,13 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         let selection = Selection {
             select: tokens(&args.select),
             ignore: tokens(&args.ignore),
-            framework: args.framework.clone(),
+            framework: framework.as_ref().map(|f| FrameworkSelection {
+                name: f.name.clone(),
+                checks: palisade_frameworks::checks_of(f)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            }),
             min_severity: args.min_severity,
         };
         select(palisade_checks::catalogue(), &selection, &settings)?
@@ -159,15 +171,33 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let to_terminal = output_file.is_none() && io::stdout().is_terminal();
     let color = args.color.resolve(to_terminal);
     let ran = || engine.checks().iter().map(|c| c.meta()).collect::<Vec<_>>();
+    let compliance: Vec<_> = framework
+        .iter()
+        .map(|f| palisade_frameworks::rollup::rollup_scan(f, &report))
+        .collect();
     let reporter: Box<dyn Reporter> = match args.format {
-        ReportFormat::Table => Box::new(TableReporter { color }),
+        ReportFormat::Table => Box::new(TableReporter { color, compliance }),
         ReportFormat::Json => Box::new(JsonReporter {
             tool_version: env!("CARGO_PKG_VERSION"),
             pretty: to_terminal,
+            compliance,
         }),
         ReportFormat::Sarif => Box::new(SarifReporter {
             tool_version: env!("CARGO_PKG_VERSION"),
             checks: ran(),
+            controls: crate::frameworks::controls_by_check(),
+        }),
+        ReportFormat::Html => Box::new(HtmlReporter {
+            tool_version: env!("CARGO_PKG_VERSION"),
+            // Every framework is scored in the HTML report, the selected
+            // one (or the user's) included.
+            frameworks: match &framework {
+                Some(f) => vec![palisade_frameworks::rollup::rollup_scan(f, &report)],
+                None => frameworks
+                    .iter()
+                    .map(|f| palisade_frameworks::rollup::rollup_scan(f, &report))
+                    .collect(),
+            },
         }),
         ReportFormat::Junit => Box::new(JunitReporter { checks: ran() }),
         ReportFormat::Csv => Box::new(CsvReporter),

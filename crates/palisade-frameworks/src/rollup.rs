@@ -1,0 +1,290 @@
+//! A framework's controls judged from a report: the verdict of each
+//! control, the resources that fail it, and a score. Manual controls are
+//! listed apart and never counted as passed; a control none of whose checks
+//! evaluated anything was not evaluated, not passed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use palisade_core::node::{NodeReport, NodeStatus};
+use palisade_core::ScanReport;
+use serde::Serialize;
+
+use crate::{Control, Framework};
+
+/// A control's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ControlStatus {
+    Pass,
+    Fail,
+    /// The framework marks it manual, or no palisade check decides it.
+    Manual,
+    /// What it is about is absent (a node component, a kind of object).
+    NotApplicable,
+    /// Its checks did not run on this input (node controls in a manifest
+    /// scan, checks withheld for lack of permission, checks not selected).
+    NotEvaluated,
+}
+
+/// One resource failing a control.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Failing {
+    pub check: String,
+    /// `Deployment shop/web` or a node recommendation.
+    pub resource: String,
+    /// `file:line` when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ControlResult {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    pub status: ControlStatus,
+    pub checks: Vec<String>,
+    /// What fails it (for FAIL; for MANUAL, what palisade's checks found,
+    /// as a hint for the reviewer).
+    pub failing: Vec<Failing>,
+    /// Why it is MANUAL, NOT_APPLICABLE or NOT_EVALUATED.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Counts and score of one framework on one report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FrameworkRollup {
+    pub name: String,
+    pub title: String,
+    pub version: String,
+    pub passed: usize,
+    pub failed: usize,
+    pub manual: usize,
+    pub not_applicable: usize,
+    pub not_evaluated: usize,
+    /// Passed controls out of those judged (passed + failed), in percent;
+    /// absent when none was judged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    pub controls: Vec<ControlResult>,
+}
+
+impl FrameworkRollup {
+    fn new(framework: &Framework, controls: Vec<ControlResult>) -> Self {
+        let count = |status| controls.iter().filter(|c| c.status == status).count();
+        let (passed, failed) = (count(ControlStatus::Pass), count(ControlStatus::Fail));
+        let judged = passed + failed;
+        FrameworkRollup {
+            name: framework.name.clone(),
+            title: framework.title.clone(),
+            version: framework.version.clone(),
+            passed,
+            failed,
+            manual: count(ControlStatus::Manual),
+            not_applicable: count(ControlStatus::NotApplicable),
+            not_evaluated: count(ControlStatus::NotEvaluated),
+            score: (judged > 0).then(|| (passed as f64 * 1000.0 / judged as f64).round() / 10.0),
+            controls,
+        }
+    }
+}
+
+/// Findings of one check, by resource.
+type ByCheck<'a> = BTreeMap<&'a str, Vec<Failing>>;
+
+fn control_result(
+    control: &Control,
+    status: ControlStatus,
+    failing: Vec<Failing>,
+    reason: Option<String>,
+) -> ControlResult {
+    ControlResult {
+        id: control.id.clone(),
+        title: control.title.clone(),
+        section: control.section.clone(),
+        status,
+        checks: control.checks.clone(),
+        failing,
+        reason,
+    }
+}
+
+/// The framework judged from a scan of manifests, a cluster or a snapshot.
+pub fn rollup_scan(framework: &Framework, report: &ScanReport) -> FrameworkRollup {
+    let mut failing: ByCheck = BTreeMap::new();
+    for finding in &report.findings {
+        let location =
+            (finding.pos.line > 0).then(|| format!("{}:{}", finding.file, finding.pos.line));
+        failing.entry(finding.check.id).or_default().push(Failing {
+            check: finding.check.id.to_string(),
+            resource: finding.resource.to_string(),
+            location,
+        });
+    }
+    let evaluations: BTreeMap<&str, usize> = report
+        .check_runs
+        .iter()
+        .map(|run| (run.id, run.evaluations))
+        .collect();
+    let withheld: BTreeSet<&str> = report
+        .not_evaluated
+        .iter()
+        .filter(|gap| gap.makes_partial())
+        .flat_map(|gap| gap.checks.iter().copied())
+        .collect();
+    let controls = framework
+        .controls
+        .iter()
+        .map(|control| {
+            let failures: Vec<Failing> = control
+                .checks
+                .iter()
+                .flat_map(|id| failing.get(id.as_str()).into_iter().flatten().cloned())
+                .collect();
+            if control.manual || (control.checks.is_empty() && control.node.is_none()) {
+                let reason = manual_reason(control, failures.len());
+                return control_result(control, ControlStatus::Manual, failures, Some(reason));
+            }
+            if !failures.is_empty() {
+                return control_result(control, ControlStatus::Fail, failures, None);
+            }
+            let ran: Vec<&String> = control
+                .checks
+                .iter()
+                .filter(|id| evaluations.contains_key(id.as_str()))
+                .collect();
+            if control.checks.is_empty() || ran.is_empty() {
+                let reason = if control.node.is_some() {
+                    "decided on the node itself: run `palisade node`"
+                } else {
+                    "none of its checks ran in this scan"
+                };
+                return control_result(
+                    control,
+                    ControlStatus::NotEvaluated,
+                    failures,
+                    Some(reason.to_string()),
+                );
+            }
+            if let Some(id) = control
+                .checks
+                .iter()
+                .find(|id| withheld.contains(id.as_str()))
+            {
+                let reason =
+                    format!("{id} was withheld where the scan could not read what it needs");
+                return control_result(
+                    control,
+                    ControlStatus::NotEvaluated,
+                    failures,
+                    Some(reason),
+                );
+            }
+            let evaluated: usize = ran.iter().map(|id| evaluations[id.as_str()]).sum();
+            if evaluated == 0 {
+                let reason = "nothing in the scan is in its scope".to_string();
+                return control_result(
+                    control,
+                    ControlStatus::NotApplicable,
+                    failures,
+                    Some(reason),
+                );
+            }
+            control_result(control, ControlStatus::Pass, failures, None)
+        })
+        .collect();
+    FrameworkRollup::new(framework, controls)
+}
+
+fn manual_reason(control: &Control, hints: usize) -> String {
+    let base = if control.manual {
+        "the framework marks it manual"
+    } else {
+        "no palisade check decides it"
+    };
+    if hints > 0 {
+        format!("{base}; palisade's checks for it found {hints} problem(s) to review")
+    } else {
+        base.to_string()
+    }
+}
+
+/// The framework judged from a node audit: node recommendations and the
+/// node checks (`PAL-CP-…`, `PAL-NODE-…`).
+pub fn rollup_node(framework: &Framework, report: &NodeReport) -> FrameworkRollup {
+    let by_id: BTreeMap<&str, &palisade_core::node::NodeResult> = report
+        .results
+        .iter()
+        .chain(&report.additional_checks)
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    let controls = framework
+        .controls
+        .iter()
+        .map(|control| {
+            let results: Vec<&palisade_core::node::NodeResult> = control
+                .node
+                .iter()
+                .chain(control.checks.iter())
+                .filter_map(|id| by_id.get(id.as_str()).copied())
+                .collect();
+            let failures: Vec<Failing> = results
+                .iter()
+                .filter(|r| {
+                    r.status == NodeStatus::Fail
+                        || (r.status == NodeStatus::Manual && r.remediation.is_some())
+                })
+                .map(|r| Failing {
+                    check: r.id.clone(),
+                    resource: r.reason.clone().unwrap_or_else(|| r.title.clone()),
+                    location: None,
+                })
+                .collect();
+            if control.manual || (control.checks.is_empty() && control.node.is_none()) {
+                let reason = manual_reason(control, failures.len());
+                return control_result(control, ControlStatus::Manual, failures, Some(reason));
+            }
+            let has = |status: NodeStatus| results.iter().any(|r| r.status == status);
+            let (status, reason) = if results.is_empty() {
+                (
+                    ControlStatus::NotEvaluated,
+                    Some("none of its checks is judged on a node: run `palisade scan`".to_string()),
+                )
+            } else if has(NodeStatus::Fail) {
+                (ControlStatus::Fail, None)
+            } else if has(NodeStatus::Error) {
+                (
+                    ControlStatus::NotEvaluated,
+                    Some("could not be judged on this node (ERROR)".to_string()),
+                )
+            } else if results
+                .iter()
+                .all(|r| r.status == NodeStatus::NotApplicable)
+            {
+                (
+                    ControlStatus::NotApplicable,
+                    Some("not applicable on this node".to_string()),
+                )
+            } else if has(NodeStatus::Pass) {
+                (ControlStatus::Pass, None)
+            } else {
+                (
+                    ControlStatus::Manual,
+                    Some("judged manually on the node".to_string()),
+                )
+            };
+            let failures = if status == ControlStatus::Fail || status == ControlStatus::Manual {
+                failures
+            } else {
+                Vec::new()
+            };
+            control_result(control, status, failures, reason)
+        })
+        .collect();
+    FrameworkRollup::new(framework, controls)
+}
