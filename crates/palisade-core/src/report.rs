@@ -23,11 +23,13 @@ pub struct Finding {
     /// (`spec.containers[0].securityContext.privileged`). Shared: the same
     /// paths recur across thousands of findings.
     pub path: Arc<str>,
+    /// The check's severity, or the configuration's override of it.
+    pub severity: Severity,
 }
 
 impl Finding {
     pub fn severity(&self) -> Severity {
-        self.check.severity
+        self.severity
     }
 }
 

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use palisade_core::check::{Failure, InventoryFailure};
 use palisade_core::inventory::{is_workload_kind, PssFailure};
 use palisade_core::report::CheckRun;
+
+use crate::policy::Policy;
 use palisade_core::report::{ExceptionNotice, Suppressed};
 use palisade_core::span::{hash_segments, ROOT_HASH};
 use palisade_core::{Check, CheckContext, Finding, PodSpecView, Resource, Settings, Target};
@@ -81,6 +83,8 @@ pub struct Engine {
     settings: Settings,
     /// Every check an exception may name: (ID, slug).
     known: Vec<(&'static str, &'static str)>,
+    /// Exceptions and severity overrides of the configuration file.
+    policy: Policy,
 }
 
 impl Engine {
@@ -114,7 +118,19 @@ impl Engine {
             collect_inventory: false,
             settings,
             known,
+            policy: Policy::default(),
         }
+    }
+
+    /// Applies the configuration file's exceptions and severity overrides.
+    #[must_use]
+    pub fn with_policy(mut self, policy: Policy) -> Engine {
+        self.policy = policy;
+        self
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// Lets exceptions name any check of `catalogue` (by ID or slug), not
@@ -307,6 +323,11 @@ impl Engine {
         if exception.is_some() {
             used.push(meta.id);
         }
+        let configured = match exception {
+            Some(_) => None,
+            None => self.policy.exception_for(meta.id, &resource.id),
+        };
+        let severity = self.policy.severity_of(meta.id, meta.severity);
         for failure in failures {
             let finding = Finding {
                 check: meta,
@@ -315,14 +336,23 @@ impl Engine {
                 resource: Arc::clone(&resource.id),
                 file: Arc::clone(&resource.source.file),
                 path: intern_path(&failure.path),
+                severity,
             };
-            match exception {
-                Some(ex) => out.suppressed.push(Suppressed {
+            match (exception, configured) {
+                (Some(ex), _) => out.suppressed.push(Suppressed {
                     finding,
                     reason: ex.reason.clone(),
                     until: ex.until.map(|d| d.to_string()),
                 }),
-                None => out.findings.push(finding),
+                (None, Some(ex)) => {
+                    ex.record_use();
+                    out.suppressed.push(Suppressed {
+                        finding,
+                        reason: ex.shown_reason(),
+                        until: ex.until.map(|d| d.to_string()),
+                    });
+                }
+                (None, None) => out.findings.push(finding),
             }
         }
     }
@@ -434,6 +464,7 @@ impl Engine {
                     .and_then(|a| Exceptions::from_annotations(Some(a), self.settings.today))
                     .map(|ex| self.canonical(ex));
                 let exception = exceptions.filter(|ex| ex.covers(meta.id));
+                let configured = self.policy.exception_for(meta.id, &failure.resource);
                 let finding = Finding {
                     check: meta,
                     pos: failure.pos,
@@ -441,9 +472,10 @@ impl Engine {
                     resource: Arc::clone(&failure.resource),
                     file: failure.file,
                     path: failure.path,
+                    severity: self.policy.severity_of(meta.id, meta.severity),
                 };
-                match exception {
-                    Some(ex) => {
+                match (exception, configured) {
+                    (Some(ex), _) => {
                         used.entry(failure.resource).or_default().push(meta.id);
                         out.suppressed.push(Suppressed {
                             finding,
@@ -451,7 +483,15 @@ impl Engine {
                             until: ex.until.map(|d| d.to_string()),
                         });
                     }
-                    None => out.findings.push(finding),
+                    (None, Some(ex)) => {
+                        ex.record_use();
+                        out.suppressed.push(Suppressed {
+                            finding,
+                            reason: ex.shown_reason(),
+                            until: ex.until.map(|d| d.to_string()),
+                        });
+                    }
+                    (None, None) => out.findings.push(finding),
                 }
             }
         }

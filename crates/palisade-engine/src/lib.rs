@@ -6,10 +6,12 @@ mod coverage;
 mod engine;
 mod exceptions;
 mod outcome;
+pub mod policy;
 mod selection;
 
 pub use coverage::Unread;
 pub use engine::Engine;
 pub use exceptions::{ANNOTATION_IGNORE, ANNOTATION_REASON, ANNOTATION_UNTIL};
 pub use outcome::Outcome;
+pub use policy::{Policy, PolicyException};
 pub use selection::{select, FrameworkSelection, Selection, SelectionError};

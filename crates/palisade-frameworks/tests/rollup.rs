@@ -30,6 +30,7 @@ fn finding(check: &str, name: &str) -> Finding {
         file: Arc::from("pods.yaml"),
         pos: Pos::new(3, 1),
         path: Arc::from("spec"),
+        severity: palisade_core::Severity::High,
     }
 }
 

@@ -92,7 +92,7 @@ fn finding_out(f: &Finding) -> FindingOut<'_> {
     FindingOut {
         check_id: f.check.id,
         slug: f.check.slug,
-        severity: f.check.severity.as_str(),
+        severity: f.severity().as_str(),
         title: f.check.title,
         message: &f.message,
         resource: &f.resource,

@@ -98,8 +98,8 @@ impl TableReporter {
                 self.paint(dim, &place)
             )?;
             for f in group {
-                let severity = format!("{:<8}", f.check.severity.as_str().to_ascii_uppercase());
-                let severity = self.paint(severity_style(f.check.severity), &severity);
+                let severity = format!("{:<8}", f.severity().as_str().to_ascii_uppercase());
+                let severity = self.paint(severity_style(f.severity()), &severity);
                 if f.pos.line == 0 {
                     writeln!(
                         out,

@@ -298,9 +298,10 @@ pub struct ScanArgs {
     #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
     pub min_severity: Option<Severity>,
 
-    /// Exit with 1 when a finding is at least this severe (`none`: never).
-    #[arg(long, value_parser = parse_threshold, default_value = "low", value_name = "SEVERITY")]
-    pub fail_on: Threshold,
+    /// Exit with 1 when a finding is at least this severe (`none`: never);
+    /// default low.
+    #[arg(long, value_parser = parse_threshold, value_name = "SEVERITY")]
+    pub fail_on: Option<Threshold>,
 
     /// Run the checks of one framework and score its controls: cis-1.10,
     /// nsa-cisa, mitre, pss-baseline, pci-dss-4, ... (`palisade frameworks list`).
@@ -312,17 +313,19 @@ pub struct ScanArgs {
     #[arg(long = "framework-file", value_name = "FILE")]
     pub framework_files: Vec<PathBuf>,
 
-    /// Pod Security Standards version to evaluate (v1.0 … v1.37, or latest).
-    #[arg(long, default_value = "latest", value_name = "VERSION")]
-    pub pss_version: String,
+    /// Pod Security Standards version to evaluate (v1.0 … v1.37, or
+    /// latest, the default).
+    #[arg(long, value_name = "VERSION")]
+    pub pss_version: Option<String>,
 
     /// Registries images may come from (enables PAL-WL-050); comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "REGISTRIES")]
     pub allowed_registries: Vec<String>,
 
-    /// Rotation age: Secrets created longer ago are reported (PAL-SEC-005).
-    #[arg(long, default_value_t = 90, value_name = "DAYS")]
-    pub secret_max_age: u32,
+    /// Rotation age: Secrets created longer ago are reported (PAL-SEC-005);
+    /// default 90.
+    #[arg(long, value_name = "DAYS")]
+    pub secret_max_age: Option<u32>,
 
     /// Colour in the table output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -335,6 +338,15 @@ pub struct ScanArgs {
     /// Walk Kustomize directories as plain directories instead of rendering them.
     #[arg(long)]
     pub no_kustomize: bool,
+
+    /// The configuration file (default: `palisade.yaml` or
+    /// `.palisade.yaml` in the working directory or the nearest parent).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
 
     /// Report only findings not in this earlier JSON report
     /// (`--format json`), matched by fingerprint, not by line.

@@ -10,6 +10,7 @@ mod baseline;
 mod cli;
 mod cluster;
 mod commands;
+mod config;
 mod frameworks;
 mod pipeline;
 

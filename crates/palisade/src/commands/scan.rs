@@ -23,7 +23,15 @@ use crate::exit;
 use crate::pipeline;
 
 pub fn run(args: ScanArgs) -> Result<u8> {
-    let pss_version: PssVersion = args.pss_version.parse()?;
+    let config = crate::config::find(args.config.as_deref(), args.no_config)?;
+    let (args, policy, config_notices) = match &config {
+        Some(config) => {
+            let applied = config.apply(args)?;
+            (applied.args, applied.policy, applied.notices)
+        }
+        None => (args, palisade_engine::Policy::default(), Vec::new()),
+    };
+    let pss_version: PssVersion = args.pss_version.as_deref().unwrap_or("latest").parse()?;
     let settings = Settings {
         pss_version,
         allowed_registries: args
@@ -40,7 +48,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             })
             .filter(|r| !r.is_empty())
             .collect(),
-        secret_max_age_days: args.secret_max_age,
+        secret_max_age_days: args.secret_max_age.unwrap_or(90),
         ..Settings::default()
     };
     let frameworks = crate::frameworks::load(&args.framework_files)?;
@@ -108,7 +116,9 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         checks.retain(|c| !c.meta().manifests_only);
     }
     let check_count = checks.len();
-    let engine = Engine::new(checks, settings).with_catalogue(palisade_checks::catalogue());
+    let engine = Engine::new(checks, settings)
+        .with_catalogue(palisade_checks::catalogue())
+        .with_policy(policy);
     let timings = std::env::var_os("PALISADE_TIMINGS").is_some();
     let started = Instant::now();
     let mut cluster_summary = None;
@@ -150,6 +160,19 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let check_runs = engine.check_runs(&outcome);
     let mut report = outcome.into_report(check_count, pss_version.to_string());
     report.check_runs = check_runs;
+    // Configured exceptions that matched nothing are worth knowing:
+    // stale entries hide nothing but mislead.
+    if let Some(config) = &config {
+        for exception in engine.policy().exceptions.iter().filter(|e| e.uses() == 0) {
+            report.warnings.push(InputError::new(
+                config.path.display().to_string(),
+                None,
+                format!("exception {} suppressed nothing", exception.origin),
+            ));
+        }
+        report.warnings.extend(config_notices);
+        report.totals.warnings = report.warnings.len();
+    }
     if let Some(path) = &args.baseline {
         report.drop_known(&crate::baseline::fingerprints(path)?);
     }
@@ -243,7 +266,10 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         std::mem::forget(report);
         return Ok(exit::INCOMPLETE);
     }
-    let failing = match args.fail_on {
+    let failing = match args
+        .fail_on
+        .unwrap_or(Threshold::Severity(palisade_core::Severity::Low))
+    {
         Threshold::None => false,
         Threshold::Severity(min) => report.findings.iter().any(|f| f.severity() >= min),
     };
