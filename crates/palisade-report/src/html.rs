@@ -44,7 +44,7 @@ const SEVERITIES: [Severity; 5] = [
     Severity::Info,
 ];
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 :root { --critical:#7b1fa2; --high:#c62828; --medium:#ef6c00; --low:#1565c0; --info:#00838f; --pass:#2e7d32; --muted:#666; }
 * { box-sizing: border-box; }
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1a1a1a; background: #f6f7f9; }

@@ -9,6 +9,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod node;
+pub mod node_formats;
 pub mod sarif;
 pub mod table;
 

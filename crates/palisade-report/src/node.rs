@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Effects, Style};
 use palisade_core::node::{NodeReport, NodeResult, NodeStatus, StatusCounts};
+use palisade_frameworks::rollup::FrameworkRollup;
 use serde::Serialize;
 
 fn status_style(status: NodeStatus) -> Style {
@@ -226,6 +227,9 @@ struct Document<'a> {
     #[serde(flatten)]
     report: &'a NodeReport,
     additional_totals: StatusCounts,
+    /// With `--framework`: the per-control rollup.
+    #[serde(skip_serializing_if = "<[FrameworkRollup]>::is_empty")]
+    compliance: &'a [FrameworkRollup],
 }
 
 #[derive(Serialize)]
@@ -236,6 +240,7 @@ struct Tool {
 
 pub fn render_json(
     report: &NodeReport,
+    compliance: &[FrameworkRollup],
     tool_version: &'static str,
     pretty: bool,
     out: &mut dyn Write,
@@ -249,6 +254,7 @@ pub fn render_json(
         },
         report,
         additional_totals: additional_counts(report),
+        compliance,
     };
     if pretty {
         serde_json::to_writer_pretty(&mut *out, &document)?;

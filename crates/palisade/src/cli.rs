@@ -382,14 +382,21 @@ pub struct NodeArgs {
     #[arg(long, value_enum)]
     pub layout: Option<NodeLayout>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Colour in the table output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Score a framework's controls from the audit (`cis-1.10`, `cis-1.9`,
+    /// or one of your own naming node recommendations).
+    #[arg(long, value_name = "NAME")]
+    pub framework: Option<String>,
+    /// Load a framework of your own; repeatable.
+    #[arg(long = "framework-file", value_name = "FILE")]
+    pub framework_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,10 +5,7 @@
 
 mod support;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-use support::{palisade, repo_root, shared_dir};
+use support::{palisade, python, repo_root, shared_dir};
 
 fn scan(args: &[&str]) -> String {
     let output = palisade()
@@ -21,31 +18,6 @@ fn scan(args: &[&str]) -> String {
     assert!(
         output.status.success(),
         "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-/// Runs a Python program with `input` on standard input; its standard
-/// output is returned, and any failure fails the test.
-fn python(program: &str, input: &str) -> String {
-    let mut child = Command::new("python3")
-        .args(["-c", program])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "python: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap()

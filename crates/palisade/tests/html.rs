@@ -6,47 +6,8 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use support::{palisade, repo_root};
-
-fn chromium() -> Option<PathBuf> {
-    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("PALISADE_REQUIRE_CHROMIUM").is_none(),
-            "Chromium is required (apt-get install chromium)"
-        );
-        eprintln!("skipping: Chromium is not installed");
-    }
-    found
-}
-
-/// The page's DOM after its script ran, for `file#fragment`.
-fn rendered(browser: &Path, file: &Path, fragment: &str) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let output = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}#{fragment}", file.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
+use support::{chromium, palisade, rendered, repo_root};
 
 fn report(dir: &Path, args: &[&str]) -> PathBuf {
     let file = dir.join("report.html");

@@ -176,3 +176,123 @@ fn bad_arguments_are_usage_errors() {
             "unknown benchmark \"cis-0.1\"; known: cis-1.10, cis-1.9",
         ));
 }
+
+fn audit_text(fixture: &str, extra: &[&str]) -> String {
+    let tree = fake_node::build(&fake_node::fixture(fixture));
+    let output = palisade()
+        .arg("node")
+        .arg("--root")
+        .arg(tree.root())
+        .args(extra)
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn every_format_carries_the_same_verdicts() {
+    if fake_node::skip_without_root() {
+        return;
+    }
+    let fixture = "kubeadm-control-plane-insecure.node";
+    let tree = fake_node::build(&fake_node::fixture(fixture));
+    let fails = tree.expected.values().filter(|s| *s == "FAIL").count();
+    let total = tree.expected.len();
+
+    let sarif = audit_text(fixture, &["--format", "sarif"]);
+    let schema = support::shared_dir().join("schemas/sarif-schema-2.1.0.json");
+    let program = format!(
+        "import json, sys, jsonschema\nschema = json.load(open({:?}))\ndoc = json.load(sys.stdin)\njsonschema.Draft4Validator(schema).validate(doc)\nprint(len(doc['runs'][0]['results']))",
+        schema.to_string_lossy()
+    );
+    assert_eq!(support::python(&program, &sarif).trim(), fails.to_string());
+
+    let junit = audit_text(fixture, &["--format", "junit"]);
+    let program = "import sys, xml.etree.ElementTree as ET\nroot = ET.fromstring(sys.stdin.read())\nprint(len(root.findall('.//testcase')), len(root.findall('.//failure')))";
+    assert_eq!(
+        support::python(program, &junit).trim(),
+        format!("{total} {fails}")
+    );
+
+    let csv = audit_text(fixture, &["--format", "csv"]);
+    let program = "import sys, csv\nrows = list(csv.DictReader(sys.stdin))\nprint(len(rows), sum(r['status'] == 'FAIL' for r in rows))";
+    assert_eq!(
+        support::python(program, &csv).trim(),
+        format!("{total} {fails}")
+    );
+
+    let markdown = audit_text(fixture, &["--format", "markdown"]);
+    assert!(
+        markdown.contains("| 1 Control Plane Components |")
+            && markdown.contains("| FAIL | 1.2.6 |"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn the_cis_framework_scores_a_node() {
+    if fake_node::skip_without_root() {
+        return;
+    }
+    let (_, report, _) = audit(
+        "kubeadm-control-plane-insecure.node",
+        &["--framework", "cis-1.10"],
+    );
+    let rollup = &report["compliance"][0];
+    assert_eq!(rollup["name"], "cis-1.10");
+    let control = |id: &str| {
+        rollup["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(control("1.2.6")["status"], "FAIL");
+    assert_eq!(control("1.2.1")["status"], "MANUAL");
+    assert_eq!(
+        control("5.1.1")["status"],
+        "NOT_EVALUATED",
+        "policies are judged by scans"
+    );
+    let failed = rollup["failed"].as_u64().unwrap();
+    let fails = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "FAIL" && r["automated"] == true)
+        .count() as u64;
+    assert_eq!(failed, fails, "every automated FAIL fails its control");
+}
+
+#[test]
+fn the_node_html_report_renders_and_filters() {
+    if fake_node::skip_without_root() {
+        return;
+    }
+    let Some(browser) = support::chromium() else {
+        return;
+    };
+    let tree = fake_node::build(&fake_node::fixture("kubeadm-control-plane-insecure.node"));
+    let fails = tree.expected.values().filter(|s| *s == "FAIL").count();
+    let total = tree.expected.len();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("node.html");
+    palisade()
+        .arg("node")
+        .arg("--root")
+        .arg(tree.root())
+        .args(["--format", "html", "--framework", "cis-1.10", "-o"])
+        .arg(&file)
+        .assert()
+        .code(1);
+    let page = support::rendered(&browser, &file, "");
+    assert!(page.contains(&format!("{total} of {total} shown")));
+    assert!(page.contains("data-framework=\"cis-1.10\""));
+    let failing = support::rendered(&browser, &file, "status=FAIL");
+    assert!(
+        failing.contains(&format!("{fails} of {total} shown")),
+        "filtered by status"
+    );
+}

@@ -5,10 +5,12 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 
 use anyhow::{Context, Result};
 use palisade_core::node::{NodeReport, NodeStatus};
+use palisade_frameworks::rollup::{rollup_node, FrameworkRollup};
 use palisade_node::{audit, choose, discover, layout, Options, Selection};
 use palisade_report::node::{render_json, summary_line, NodeTableReporter};
+use palisade_report::node_formats;
 
-use crate::cli::{Format, NodeArgs, NodeLayout};
+use crate::cli::{NodeArgs, NodeLayout, ReportFormat};
 use crate::exit;
 
 pub fn run(args: NodeArgs) -> Result<u8> {
@@ -32,6 +34,14 @@ pub fn run(args: NodeArgs) -> Result<u8> {
     };
     let (benchmark, choice) = choose(&node, &selection)?;
     let report = audit(&node, &benchmark, choice);
+    let compliance: Vec<FrameworkRollup> = match &args.framework {
+        Some(name) => {
+            let frameworks = crate::frameworks::load(&args.framework_files)?;
+            let framework = palisade_frameworks::find(&frameworks, name)?;
+            vec![rollup_node(framework, &report)]
+        }
+        None => Vec::new(),
+    };
 
     let output_file = match &args.output {
         Some(path) => {
@@ -41,16 +51,35 @@ pub fn run(args: NodeArgs) -> Result<u8> {
     };
     let to_terminal = output_file.is_none() && io::stdout().is_terminal();
     let color = args.color.resolve(to_terminal);
-    if args.format == Format::Table && to_terminal {
+    if args.format == ReportFormat::Table && to_terminal {
         // The choice of benchmark is part of the answer; say it first.
         eprintln!(
             "palisade: {} ({})",
             report.benchmark.name, report.benchmark.reason
         );
     }
+    let version = env!("CARGO_PKG_VERSION");
     let render = |out: &mut dyn Write| match args.format {
-        Format::Table => NodeTableReporter { color }.render(&report, out),
-        Format::Json => render_json(&report, env!("CARGO_PKG_VERSION"), to_terminal, out),
+        ReportFormat::Table => {
+            NodeTableReporter { color }.render(&report, out)?;
+            for f in &compliance {
+                let score = f
+                    .score
+                    .map_or("no control judged".to_string(), |s| format!("{s}%"));
+                writeln!(
+                    out,
+                    "Compliance {} {}: {score} ({} passed, {} failed; {} manual, {} not applicable, {} not evaluated)",
+                    f.name, f.version, f.passed, f.failed, f.manual, f.not_applicable, f.not_evaluated
+                )?;
+            }
+            Ok(())
+        }
+        ReportFormat::Json => render_json(&report, &compliance, version, to_terminal, out),
+        ReportFormat::Sarif => node_formats::render_sarif(&report, version, out),
+        ReportFormat::Junit => node_formats::render_junit(&report, out),
+        ReportFormat::Csv => node_formats::render_csv(&report, out),
+        ReportFormat::Markdown => node_formats::render_markdown(&report, out),
+        ReportFormat::Html => node_formats::render_html(&report, &compliance, version, out),
     };
     match output_file {
         Some(file) => {

@@ -46,3 +46,63 @@ pub fn scan_json(args: &[&str]) -> (i32, serde_json::Value) {
     });
     (code, json)
 }
+
+/// Runs a Python program with `input` on standard input; its standard
+/// output is returned, and any failure fails the test.
+pub fn python(program: &str, input: &str) -> String {
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", program])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "python: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Headless Chromium, if installed; CI requires it
+/// (PALISADE_REQUIRE_CHROMIUM).
+pub fn chromium() -> Option<PathBuf> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("PALISADE_REQUIRE_CHROMIUM").is_none(),
+            "Chromium is required (apt-get install chromium)"
+        );
+        eprintln!("skipping: Chromium is not installed");
+    }
+    found
+}
+
+/// The page's DOM after its script ran, for `file#fragment`.
+pub fn rendered(browser: &Path, file: &Path, fragment: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}#{fragment}", file.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
