@@ -48,8 +48,10 @@ pub struct ControlResult {
     pub status: ControlStatus,
     pub checks: Vec<String>,
     /// What fails it (for FAIL; for MANUAL, what palisade's checks found,
-    /// as a hint for the reviewer).
+    /// as a hint for the reviewer): the first [`MAX_EXAMPLES`].
     pub failing: Vec<Failing>,
+    /// How many findings fail it in all.
+    pub failing_count: usize,
     /// Why it is MANUAL, NOT_APPLICABLE or NOT_EVALUATED.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -94,13 +96,32 @@ impl FrameworkRollup {
     }
 }
 
-/// Findings of one check, by resource.
-type ByCheck<'a> = BTreeMap<&'a str, Vec<Failing>>;
+/// Failing resources listed per control; the rest are counted. A scan of
+/// a large cluster has hundreds of thousands of findings, and a report
+/// naming each of them under every control would be unreadable and huge.
+pub const MAX_EXAMPLES: usize = 50;
+
+/// Findings of one check: how many, and the first few.
+type ByCheck<'a> = BTreeMap<&'a str, (usize, Vec<Failing>)>;
+
+/// The failures of a control's checks: the total and the first examples.
+fn failures_of(control: &Control, by_check: &ByCheck) -> (usize, Vec<Failing>) {
+    let mut count = 0;
+    let mut examples = Vec::new();
+    for id in &control.checks {
+        if let Some((n, list)) = by_check.get(id.as_str()) {
+            count += n;
+            let room = MAX_EXAMPLES.saturating_sub(examples.len());
+            examples.extend(list.iter().take(room).cloned());
+        }
+    }
+    (count, examples)
+}
 
 fn control_result(
     control: &Control,
     status: ControlStatus,
-    failing: Vec<Failing>,
+    (failing_count, failing): (usize, Vec<Failing>),
     reason: Option<String>,
 ) -> ControlResult {
     ControlResult {
@@ -110,21 +131,26 @@ fn control_result(
         status,
         checks: control.checks.clone(),
         failing,
+        failing_count,
         reason,
     }
 }
 
 /// The framework judged from a scan of manifests, a cluster or a snapshot.
 pub fn rollup_scan(framework: &Framework, report: &ScanReport) -> FrameworkRollup {
-    let mut failing: ByCheck = BTreeMap::new();
+    let mut by_check: ByCheck = BTreeMap::new();
     for finding in &report.findings {
-        let location =
-            (finding.pos.line > 0).then(|| format!("{}:{}", finding.file, finding.pos.line));
-        failing.entry(finding.check.id).or_default().push(Failing {
-            check: finding.check.id.to_string(),
-            resource: finding.resource.to_string(),
-            location,
-        });
+        let (count, examples) = by_check.entry(finding.check.id).or_default();
+        *count += 1;
+        if examples.len() < MAX_EXAMPLES {
+            let location =
+                (finding.pos.line > 0).then(|| format!("{}:{}", finding.file, finding.pos.line));
+            examples.push(Failing {
+                check: finding.check.id.to_string(),
+                resource: finding.resource.to_string(),
+                location,
+            });
+        }
     }
     let evaluations: BTreeMap<&str, usize> = report
         .check_runs
@@ -141,16 +167,12 @@ pub fn rollup_scan(framework: &Framework, report: &ScanReport) -> FrameworkRollu
         .controls
         .iter()
         .map(|control| {
-            let failures: Vec<Failing> = control
-                .checks
-                .iter()
-                .flat_map(|id| failing.get(id.as_str()).into_iter().flatten().cloned())
-                .collect();
+            let failures = failures_of(control, &by_check);
             if control.manual || (control.checks.is_empty() && control.node.is_none()) {
-                let reason = manual_reason(control, failures.len());
+                let reason = manual_reason(control, failures.0);
                 return control_result(control, ControlStatus::Manual, failures, Some(reason));
             }
-            if !failures.is_empty() {
+            if failures.0 > 0 {
                 return control_result(control, ControlStatus::Fail, failures, None);
             }
             let ran: Vec<&String> = control
@@ -247,7 +269,12 @@ pub fn rollup_node(framework: &Framework, report: &NodeReport) -> FrameworkRollu
                 .collect();
             if control.manual || (control.checks.is_empty() && control.node.is_none()) {
                 let reason = manual_reason(control, failures.len());
-                return control_result(control, ControlStatus::Manual, failures, Some(reason));
+                return control_result(
+                    control,
+                    ControlStatus::Manual,
+                    (failures.len(), failures),
+                    Some(reason),
+                );
             }
             let has = |status: NodeStatus| results.iter().any(|r| r.status == status);
             let (status, reason) = if results.is_empty() {
@@ -283,7 +310,7 @@ pub fn rollup_node(framework: &Framework, report: &NodeReport) -> FrameworkRollu
             } else {
                 Vec::new()
             };
-            control_result(control, status, failures, reason)
+            control_result(control, status, (failures.len(), failures), reason)
         })
         .collect();
     FrameworkRollup::new(framework, controls)

@@ -45,7 +45,7 @@ pub fn cell(text: &str) -> String {
 impl Reporter for CsvReporter {
     fn render(&self, report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
         write!(out, "{}\r\n", HEADER.join(","))?;
-        for f in &report.findings {
+        crate::stream::write_parallel(&report.findings, b"", out, |f, buf| {
             let r = &f.resource;
             let line = f.pos.line.to_string();
             let column = f.pos.column.to_string();
@@ -67,8 +67,8 @@ impl Reporter for CsvReporter {
                 &r.api_version,
             ];
             let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
-            write!(out, "{}\r\n", cells.join(","))?;
-        }
+            write!(buf, "{}\r\n", cells.join(","))
+        })?;
         Ok(())
     }
 }

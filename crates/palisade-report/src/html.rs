@@ -193,7 +193,7 @@ impl HtmlReporter {
                     .take(10)
                     .map(|x| format!("<code>{}</code> {}", esc(&x.check), esc(&x.resource)))
                     .collect();
-                let more = control.failing.len().saturating_sub(10);
+                let more = control.failing_count.saturating_sub(list.len());
                 let more = if more > 0 {
                     format!("<br>and {more} more")
                 } else {
@@ -211,6 +211,29 @@ impl HtmlReporter {
         }
         html.push_str("</section>");
     }
+}
+
+/// One finding as a table row, with the data the filters read.
+fn finding_row(f: &palisade_core::Finding, buf: &mut Vec<u8>) -> io::Result<()> {
+    let ns = f.resource.namespace.as_deref().unwrap_or("(cluster-wide)");
+    let place = if f.pos.line > 0 {
+        format!("{}:{}", f.file, f.pos.line)
+    } else {
+        f.file.to_string()
+    };
+    write!(
+        buf,
+        r#"<tr data-severity="{sev}" data-namespace="{ns}" data-check="{id}"><td class="sev sev-{sev}">{sev}</td><td><code>{id}</code><br>{title}</td><td>{resource}</td><td>{place}<br><code>{path}</code></td><td>{message}<details><summary>How to fix</summary>{fix}</details></td></tr>"#,
+        sev = f.severity().as_str(),
+        ns = esc(ns),
+        id = f.check.id,
+        title = esc(f.check.title),
+        resource = esc(&f.resource.to_string()),
+        place = esc(&place),
+        path = esc(&f.path),
+        message = esc(&f.message),
+        fix = esc(f.check.remediation),
+    )
 }
 
 impl Reporter for HtmlReporter {
@@ -303,31 +326,11 @@ impl Reporter for HtmlReporter {
             r#"</select><span id="shown">{0} of {0} findings shown</span></div><table><thead><tr><th>severity</th><th>check</th><th>resource</th><th>where</th><th>problem</th></tr></thead><tbody>"#,
             report.findings.len()
         );
-        for f in &report.findings {
-            let ns = f
-                .resource
-                .namespace
-                .clone()
-                .unwrap_or_else(|| "(cluster-wide)".to_string());
-            let place = if f.pos.line > 0 {
-                format!("{}:{}", f.file, f.pos.line)
-            } else {
-                f.file.to_string()
-            };
-            let _ = write!(
-                html,
-                r#"<tr data-severity="{sev}" data-namespace="{ns}" data-check="{id}"><td class="sev sev-{sev}">{sev}</td><td><code>{id}</code><br>{title}</td><td>{resource}</td><td>{place}<br><code>{path}</code></td><td>{message}<details><summary>How to fix</summary>{fix}</details></td></tr>"#,
-                sev = f.severity().as_str(),
-                ns = esc(&ns),
-                id = f.check.id,
-                title = esc(f.check.title),
-                resource = esc(&f.resource.to_string()),
-                place = esc(&place),
-                path = esc(&f.path),
-                message = esc(&f.message),
-                fix = esc(f.check.remediation),
-            );
-        }
+        // Rows are rendered in parallel and streamed: a large scan's page
+        // is hundreds of megabytes, which need not be held at once.
+        out.write_all(html.as_bytes())?;
+        html.clear();
+        crate::stream::write_parallel(&report.findings, b"", out, finding_row)?;
         let _ = write!(
             html,
             r#"</tbody></table></section><footer class="muted" style="padding:0 32px 24px">palisade {}</footer></main><script>{SCRIPT}</script></body></html>"#,

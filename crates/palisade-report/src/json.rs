@@ -157,8 +157,6 @@ fn render_compact(
     report: &ScanReport,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    use rayon::prelude::*;
-
     let document = Document {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -186,29 +184,9 @@ fn render_compact(
         + marker.len()
         - 1;
     out.write_all(&head[..at])?;
-    // Batches bound the memory held by serialised text; within a batch,
-    // slices are serialised in parallel and written in order.
-    for (b, batch) in report.findings.chunks(32 * 1024).enumerate() {
-        let parts: Vec<Vec<u8>> = batch
-            .par_chunks(1024)
-            .map(|chunk| {
-                let mut buf = Vec::with_capacity(chunk.len() * 512);
-                for (i, f) in chunk.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(b',');
-                    }
-                    serde_json::to_writer(&mut buf, &finding_out(f)).map_err(io::Error::other)?;
-                }
-                Ok(buf)
-            })
-            .collect::<io::Result<_>>()?;
-        for (i, part) in parts.iter().enumerate() {
-            if b > 0 || i > 0 {
-                out.write_all(b",")?;
-            }
-            out.write_all(part)?;
-        }
-    }
+    crate::stream::write_parallel(&report.findings, b",", out, |f, buf| {
+        serde_json::to_writer(buf, &finding_out(f)).map_err(io::Error::other)
+    })?;
     out.write_all(&head[at..])?;
     out.write_all(b"\n")
 }

@@ -88,16 +88,16 @@ impl Reporter for JunitReporter {
                 findings.len(),
                 usize::from(evaluated == 0),
             )?;
-            for finding in findings {
+            crate::stream::write_parallel(findings, b"", out, |finding, buf| {
                 writeln!(
-                    out,
+                    buf,
                     r#"    <testcase classname="{id}" name="{}" file="{}" line="{}">"#,
                     xml_escape(&format!("{} {}", finding.resource, finding.path)),
                     xml_escape(&finding.file),
                     finding.pos.line,
                 )?;
                 writeln!(
-                    out,
+                    buf,
                     r#"      <failure message="{}" type="{}">{}&#10;{}&#10;remediation: {}</failure>"#,
                     xml_escape(&finding.message),
                     finding.severity().as_str(),
@@ -105,8 +105,8 @@ impl Reporter for JunitReporter {
                     xml_escape(&format!("{}: {}", finding.resource, finding.message)),
                     xml_escape(meta.remediation),
                 )?;
-                writeln!(out, "    </testcase>")?;
-            }
+                writeln!(buf, "    </testcase>")
+            })?;
             // The subjects the check evaluated without a finding, as one case;
             // a check nothing was in scope for is skipped, not passed.
             let passing = evaluated.saturating_sub(findings.len());

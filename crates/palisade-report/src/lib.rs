@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod node;
 pub mod node_formats;
 pub mod sarif;
+pub mod stream;
 pub mod table;
 
 use std::io::{self, Write};

@@ -172,11 +172,7 @@ impl Reporter for SarifReporter {
         let index: BTreeMap<&str, usize> =
             metas.keys().enumerate().map(|(i, id)| (*id, i)).collect();
         let cluster = report.cluster.is_some();
-        let results: Vec<Value> = report
-            .findings
-            .iter()
-            .map(|f| result(f, index[f.check.id], cluster))
-            .collect();
+
         let notifications: Vec<Value> = report
             .errors
             .iter()
@@ -199,10 +195,27 @@ impl Reporter for SarifReporter {
                 }],
                 "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "the directory palisade ran in" } } },
                 "columnKind": "unicodeCodePoints",
-                "results": results,
+                "results": [],
             }],
         });
-        serde_json::to_writer_pretty(&mut *out, &document)?;
+        // The results are streamed into the empty array: built as one
+        // value, a large scan's document would take gigabytes.
+        let head = serde_json::to_string_pretty(&document)?;
+        let marker = "\"results\": []";
+        let at = head
+            .find(marker)
+            .ok_or_else(|| io::Error::other("results array not found in the SARIF header"))?
+            + marker.len()
+            - 1;
+        out.write_all(&head.as_bytes()[..at])?;
+        if !report.findings.is_empty() {
+            out.write_all(b"\n")?;
+        }
+        crate::stream::write_parallel(&report.findings, b",\n", out, |finding, buf| {
+            serde_json::to_writer(buf, &result(finding, index[finding.check.id], cluster))
+                .map_err(io::Error::other)
+        })?;
+        out.write_all(&head.as_bytes()[at..])?;
         writeln!(out)
     }
 }

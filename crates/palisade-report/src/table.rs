@@ -60,9 +60,7 @@ impl TableReporter {
             writeln!(
                 out,
                 "  FAIL  {:<10} {} ({} failing)",
-                control.id,
-                control.title,
-                control.failing.len()
+                control.id, control.title, control.failing_count
             )?;
         }
         Ok(())
