@@ -220,34 +220,42 @@ pub struct ClusterSource {
 
 impl Finding {
     /// A stable identity for the finding across runs and commits: the
-    /// check, the object (kind, namespace, name) and the field, never the
-    /// file position, which moves when lines are added above. Baselines
-    /// and SARIF's `partialFingerprints` use it.
+    /// check, the object (kind, namespace, name), the field and, for
+    /// manifests, the file (two overlays may each hold `Deployment
+    /// shop/web`), never the position, which moves when lines are added
+    /// above. Baselines and SARIF's `partialFingerprints` use it.
     pub fn fingerprint(&self) -> String {
         let r = &self.resource;
+        let file = (self.pos.line > 0).then_some(&*self.file);
         fingerprint(
             self.check.id,
             &r.kind,
             r.namespace.as_deref(),
             &r.name,
             &self.path,
+            file,
         )
     }
 }
 
 /// The fingerprint of a finding from its parts, as [`Finding::fingerprint`]
-/// computes it (also from a JSON report written earlier).
+/// computes it (also from a JSON report written earlier). `file` is the
+/// manifest's path as given (`./` dropped); objects read from a cluster
+/// have none.
 pub fn fingerprint(
     check: &str,
     kind: &str,
     namespace: Option<&str>,
     name: &str,
     path: &str,
+    file: Option<&str>,
 ) -> String {
     // FNV-1a, 64 bits: stable across platforms and releases, unlike the
     // standard library's hasher.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [check, kind, namespace.unwrap_or(""), name, path] {
+    let file = file.map(|f| f.trim_start_matches("./"));
+    let parts = [check, kind, namespace.unwrap_or(""), name, path];
+    for part in parts.into_iter().chain(file) {
         for byte in part.bytes().chain(std::iter::once(0u8)) {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);

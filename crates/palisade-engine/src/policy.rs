@@ -57,10 +57,15 @@ impl PolicyException {
                 .kind
                 .as_deref()
                 .is_none_or(|k| k.eq_ignore_ascii_case(&resource.kind))
-            && self
-                .namespace
-                .as_deref()
-                .is_none_or(|ns| glob(ns, resource.namespace.as_deref().unwrap_or("")))
+            && self.namespace.as_deref().is_none_or(|ns| {
+                // A Namespace object belongs to itself.
+                let own = if resource.kind == "Namespace" {
+                    Some(resource.name.as_str())
+                } else {
+                    resource.namespace.as_deref()
+                };
+                glob(ns, own.unwrap_or(""))
+            })
             && self.name.as_deref().is_none_or(|n| glob(n, &resource.name))
     }
 

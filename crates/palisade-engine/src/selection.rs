@@ -13,6 +13,9 @@ pub struct Selection {
     /// framework's data).
     pub framework: Option<FrameworkSelection>,
     pub min_severity: Option<Severity>,
+    /// Severities the configuration reports checks at instead of their
+    /// own; `min_severity` compares these.
+    pub severity_overrides: Vec<(String, Severity)>,
 }
 
 /// A framework's name and the checks its controls name.
@@ -99,9 +102,14 @@ pub fn select(
         let wanted = (selection.select.is_empty()
             || selection.select.iter().any(|t| matches(meta, t)))
             && !selection.ignore.iter().any(|t| matches(meta, t))
-            && selection
-                .min_severity
-                .is_none_or(|min| meta.severity >= min)
+            && selection.min_severity.is_none_or(|min| {
+                let severity = selection
+                    .severity_overrides
+                    .iter()
+                    .find(|(id, _)| id == meta.id)
+                    .map_or(meta.severity, |(_, s)| *s);
+                severity >= min
+            })
             && meta.exists_at(version)
             && match framework {
                 None => true,

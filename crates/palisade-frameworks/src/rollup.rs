@@ -160,7 +160,9 @@ pub fn rollup_scan(framework: &Framework, report: &ScanReport) -> FrameworkRollu
     let withheld: BTreeSet<&str> = report
         .not_evaluated
         .iter()
-        .filter(|gap| gap.makes_partial())
+        // Any gap withholds findings, whether the kind was unreadable or
+        // left out with --kinds: neither is a pass.
+        .filter(|gap| !gap.checks.is_empty())
         .flat_map(|gap| gap.checks.iter().copied())
         .collect();
     let controls = framework
@@ -175,22 +177,34 @@ pub fn rollup_scan(framework: &Framework, report: &ScanReport) -> FrameworkRollu
             if failures.0 > 0 {
                 return control_result(control, ControlStatus::Fail, failures, None);
             }
-            let ran: Vec<&String> = control
+            // A control passes only on all of its checks: one that did not
+            // run (a node check in a scan, a check left out by --select)
+            // leaves it unjudged.
+            let missing: Vec<&str> = control
                 .checks
                 .iter()
-                .filter(|id| evaluations.contains_key(id.as_str()))
+                .map(String::as_str)
+                .filter(|id| !evaluations.contains_key(id))
                 .collect();
-            if control.checks.is_empty() || ran.is_empty() {
-                let reason = if control.node.is_some() {
-                    "decided on the node itself: run `palisade node`"
-                } else {
-                    "none of its checks ran in this scan"
+            if control.node.is_some() || !missing.is_empty() {
+                let reason = match (&control.node, missing.as_slice()) {
+                    (Some(node), []) => {
+                        format!("decided on the node itself ({node}): run `palisade node`")
+                    }
+                    (Some(node), m) => format!(
+                        "decided on the node itself ({node}), and {} did not run",
+                        m.join(", ")
+                    ),
+                    (None, m) if m.len() == control.checks.len() => {
+                        "none of its checks ran in this scan".to_string()
+                    }
+                    (None, m) => format!("{} did not run in this scan", m.join(", ")),
                 };
                 return control_result(
                     control,
                     ControlStatus::NotEvaluated,
                     failures,
-                    Some(reason.to_string()),
+                    Some(reason),
                 );
             }
             if let Some(id) = control
@@ -207,7 +221,11 @@ pub fn rollup_scan(framework: &Framework, report: &ScanReport) -> FrameworkRollu
                     Some(reason),
                 );
             }
-            let evaluated: usize = ran.iter().map(|id| evaluations[id.as_str()]).sum();
+            let evaluated: usize = control
+                .checks
+                .iter()
+                .filter_map(|id| evaluations.get(id.as_str()))
+                .sum();
             if evaluated == 0 {
                 let reason = "nothing in the scan is in its scope".to_string();
                 return control_result(
@@ -277,6 +295,14 @@ pub fn rollup_node(framework: &Framework, report: &NodeReport) -> FrameworkRollu
                 );
             }
             let has = |status: NodeStatus| results.iter().any(|r| r.status == status);
+            // Checks a node audit does not run (scan checks) leave the
+            // control unjudged unless something already failed.
+            let unjudged: Vec<&str> = control
+                .checks
+                .iter()
+                .map(String::as_str)
+                .filter(|id| !by_id.contains_key(id))
+                .collect();
             let (status, reason) = if results.is_empty() {
                 (
                     ControlStatus::NotEvaluated,
@@ -284,6 +310,14 @@ pub fn rollup_node(framework: &Framework, report: &NodeReport) -> FrameworkRollu
                 )
             } else if has(NodeStatus::Fail) {
                 (ControlStatus::Fail, None)
+            } else if !unjudged.is_empty() {
+                (
+                    ControlStatus::NotEvaluated,
+                    Some(format!(
+                        "{} is judged by `palisade scan`",
+                        unjudged.join(", ")
+                    )),
+                )
             } else if has(NodeStatus::Error) {
                 (
                     ControlStatus::NotEvaluated,

@@ -15,7 +15,8 @@ const FRAMEWORK: &str = "name: test\ntitle: Test\nversion: '1'\ncontrols:\n\
 - id: ingress\n  title: Ingress has TLS\n  checks: [PAL-NET-010]\n\
 - id: review\n  title: Reviewed by a person\n  manual: true\n  checks: [PAL-WL-003]\n\
 - id: nothing\n  title: No check decides it\n\
-- id: node\n  title: Anonymous auth off\n  node: '4.2.1'\n";
+- id: node\n  title: Anonymous auth off\n  node: '4.2.1'\n\
+- id: mixed\n  title: Host and audit\n  checks: [PAL-WL-002, PAL-CP-001]\n";
 
 fn finding(check: &str, name: &str) -> Finding {
     Finding {
@@ -92,6 +93,13 @@ fn scan_controls_pass_fail_or_say_why_not() {
     );
     assert_eq!(status_of(&rollup, "nothing"), ControlStatus::Manual);
     assert_eq!(status_of(&rollup, "node"), ControlStatus::NotEvaluated);
+    // A control passes only when all its checks ran.
+    let mixed = rollup.controls.iter().find(|c| c.id == "mixed").unwrap();
+    assert_eq!(mixed.status, ControlStatus::NotEvaluated);
+    assert_eq!(
+        mixed.reason.as_deref(),
+        Some("PAL-CP-001 did not run in this scan")
+    );
     assert_eq!((rollup.passed, rollup.failed, rollup.manual), (1, 1, 2));
     assert_eq!(rollup.score, Some(50.0));
 }

@@ -260,7 +260,8 @@ impl Reporter for HtmlReporter {
             })
             .collect();
         let mut by_namespace: BTreeMap<String, [usize; 5]> = BTreeMap::new();
-        let mut by_check: BTreeMap<&str, (usize, &palisade_core::CheckMeta)> = BTreeMap::new();
+        let mut by_check: BTreeMap<&str, (usize, &palisade_core::CheckMeta, Severity)> =
+            BTreeMap::new();
         for f in &report.findings {
             let ns = f
                 .resource
@@ -272,7 +273,11 @@ impl Reporter for HtmlReporter {
                 .position(|s| *s == f.severity())
                 .unwrap_or(4);
             by_namespace.entry(ns).or_default()[index] += 1;
-            by_check.entry(f.check.id).or_insert((0, f.check)).0 += 1;
+            // The reported severity, which the configuration may override.
+            by_check
+                .entry(f.check.id)
+                .or_insert((0, f.check, f.severity()))
+                .0 += 1;
         }
         let _ = write!(
             html,
@@ -293,17 +298,17 @@ impl Reporter for HtmlReporter {
         }
         html.push_str(r#"</tbody></table></div><div><h2>By check</h2><table><thead><tr><th>check</th><th>title</th><th>severity</th><th>findings</th></tr></thead><tbody>"#);
         let mut checks: Vec<_> = by_check.values().collect();
-        checks.sort_by_key(|(count, meta)| {
-            (std::cmp::Reverse(meta.severity), std::cmp::Reverse(*count))
+        checks.sort_by_key(|(count, _, severity)| {
+            (std::cmp::Reverse(*severity), std::cmp::Reverse(*count))
         });
-        for (count, meta) in checks {
+        for (count, meta, severity) in checks {
             let _ = write!(
                 html,
                 r#"<tr><td><code>{}</code></td><td>{}</td><td class="sev sev-{}">{}</td><td>{count}</td></tr>"#,
                 meta.id,
                 esc(meta.title),
-                meta.severity.as_str(),
-                meta.severity.as_str()
+                severity.as_str(),
+                severity.as_str()
             );
         }
         html.push_str("</tbody></table></div></div></section>");

@@ -60,17 +60,38 @@ impl Reporter for JunitReporter {
             .map(|r| (r.id, r.evaluations))
             .collect();
         let total_failures = report.findings.len();
+        // Evaluations count objects, findings count problems (one object
+        // may have several): what passed is the evaluated objects without
+        // any finding. Suppressed findings' objects count as passing.
+        let failing_objects = |id: &str| {
+            let mut objects: Vec<&palisade_core::ResourceId> = by_check
+                .get(id)
+                .into_iter()
+                .flatten()
+                .map(|f| &*f.resource)
+                .collect();
+            objects.sort();
+            objects.dedup();
+            objects.len()
+        };
+        let passing_of = |id: &str| {
+            evaluations
+                .get(id)
+                .copied()
+                .unwrap_or(0)
+                .saturating_sub(failing_objects(id))
+        };
         // A check's cases: its failures, plus one for what passed (or one
         // skipped case when nothing was in scope).
         let extra_case = |id: &str| {
-            let failures = by_check.get(id).map_or(0, Vec::len);
             let evaluated = evaluations.get(id).copied().unwrap_or(0);
-            usize::from(evaluated == 0 || evaluated > failures)
+            usize::from(evaluated == 0 || passing_of(id) > 0)
         };
         let total_tests: usize = metas
             .keys()
             .map(|id| by_check.get(id).map_or(0, Vec::len) + extra_case(id))
-            .sum();
+            .sum::<usize>()
+            + report.errors.len();
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
         writeln!(
             out,
@@ -109,7 +130,7 @@ impl Reporter for JunitReporter {
             })?;
             // The subjects the check evaluated without a finding, as one case;
             // a check nothing was in scope for is skipped, not passed.
-            let passing = evaluated.saturating_sub(findings.len());
+            let passing = passing_of(id);
             if evaluated == 0 {
                 writeln!(
                     out,
@@ -119,6 +140,23 @@ impl Reporter for JunitReporter {
                 writeln!(
                     out,
                     r#"    <testcase classname="{id}" name="{passing} of {evaluated} evaluated without a finding"/>"#
+                )?;
+            }
+            writeln!(out, "  </testsuite>")?;
+        }
+        // Inputs that could not be read: each an error, so CI shows them.
+        if !report.errors.is_empty() {
+            writeln!(
+                out,
+                r#"  <testsuite name="input errors" tests="{0}" failures="0" errors="{0}" skipped="0">"#,
+                report.errors.len()
+            )?;
+            for error in &report.errors {
+                writeln!(
+                    out,
+                    r#"    <testcase classname="input" name="{}"><error message="{}"/></testcase>"#,
+                    xml_escape(&error.file),
+                    xml_escape(&error.to_string())
                 )?;
             }
             writeln!(out, "  </testsuite>")?;

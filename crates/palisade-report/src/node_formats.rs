@@ -53,18 +53,22 @@ pub fn render_sarif(
         if r.status != NodeStatus::Fail {
             continue;
         }
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in rule_id(report, r).bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
+        // The same recommendation on two nodes is two alerts.
+        let fingerprint = palisade_core::report::fingerprint(
+            &rule_id(report, r),
+            "node",
+            None,
+            &report.root,
+            "",
+            None,
+        );
         results.push(json!({
             "ruleId": rule_id(report, r),
             "ruleIndex": index,
             "level": if r.automated { "error" } else { "warning" },
             "message": { "text": detail(r) },
             "locations": [{ "logicalLocations": [{ "fullyQualifiedName": format!("node:{}", report.root), "kind": "module" }] }],
-            "partialFingerprints": { "palisadeNode/v1": format!("{hash:016x}") },
+            "partialFingerprints": { "palisadeNode/v1": fingerprint },
         }));
     }
     let notifications: Vec<serde_json::Value> = all(report)

@@ -18,6 +18,8 @@ pub struct SarifReporter {
     pub checks: Vec<&'static CheckMeta>,
     /// Framework controls per check (`cis-1.10 5.2.2`), tagged on rules.
     pub controls: BTreeMap<String, Vec<String>>,
+    /// The configuration's severity overrides, which rules follow.
+    pub severities: BTreeMap<String, Severity>,
 }
 
 /// SARIF's levels: errors block, warnings and notes inform.
@@ -53,7 +55,7 @@ fn rule_name(slug: &str) -> String {
         .collect()
 }
 
-fn rule(meta: &CheckMeta, controls: Option<&Vec<String>>) -> Value {
+fn rule(meta: &CheckMeta, controls: Option<&Vec<String>>, severity: Severity) -> Value {
     let mut tags = vec!["security".to_string(), "kubernetes".to_string()];
     tags.extend(
         controls
@@ -76,12 +78,12 @@ fn rule(meta: &CheckMeta, controls: Option<&Vec<String>>) -> Value {
             "text": format!("{}\n\nRemediation: {}", meta.title, meta.remediation),
             "markdown": format!("{}\n\n## Remediation\n{}", meta.description, meta.remediation),
         },
-        "defaultConfiguration": { "level": level(meta.severity) },
+        "defaultConfiguration": { "level": level(severity) },
         "properties": {
             "tags": tags,
-            "security-severity": security_severity(meta.severity),
+            "security-severity": security_severity(severity),
             "precision": "high",
-            "problem.severity": match meta.severity {
+            "problem.severity": match severity {
                 Severity::Critical | Severity::High => "error",
                 Severity::Medium => "warning",
                 _ => "recommendation",
@@ -98,28 +100,16 @@ fn rule(meta: &CheckMeta, controls: Option<&Vec<String>>) -> Value {
 fn first_paragraph(description: &str) -> String {
     description
         .lines()
-        .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
-        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::trim)
+        .skip_while(|l| l.starts_with('#') || l.is_empty())
+        .take_while(|l| !l.is_empty() && !l.starts_with('#'))
         .collect::<Vec<_>>()
         .join(" ")
 }
 
-/// A file as a relative URI, `/` separated, percent-encoding what URIs
-/// do not allow. Absolute paths under the working directory are made
-/// relative to it, as code-scanning viewers expect.
-pub fn relative_uri(file: &str) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| {
-            std::path::Path::new(file)
-                .strip_prefix(cwd)
-                .ok()
-                .map(|p| p.to_string_lossy().into_owned())
-        })
-        .unwrap_or_else(|| file.to_string());
-    let relative = relative.trim_start_matches("./").replace('\\', "/");
-    let mut out = String::with_capacity(relative.len());
-    for byte in relative.bytes() {
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
                 out.push(byte as char)
@@ -128,6 +118,42 @@ pub fn relative_uri(file: &str) -> String {
         }
     }
     out
+}
+
+/// Where a file is, as SARIF names artifacts: a URI relative to the
+/// working directory (`%SRCROOT%`) when the file is under it, as code
+/// scanning expects, else an absolute `file://` URI; `None` for inputs
+/// that are not files (`<stdin>`, rendered Kustomize output).
+pub fn artifact_location(file: &str) -> Option<Value> {
+    if file.starts_with('<') || file.ends_with("(kustomize build)") {
+        return None;
+    }
+    let path = std::path::Path::new(file);
+    let cwd = std::env::current_dir().ok();
+    let absolute = match (&cwd, path.is_absolute()) {
+        (_, true) => path.to_path_buf(),
+        (Some(cwd), false) => cwd.join(path),
+        (None, false) => path.to_path_buf(),
+    };
+    // Lexically: `a/../b` is `b` (the file may be gone by now).
+    let mut normal = std::path::PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    let under_cwd = cwd.as_ref().and_then(|cwd| normal.strip_prefix(cwd).ok());
+    Some(match under_cwd {
+        Some(relative) => json!({
+            "uri": percent_encode(&relative.to_string_lossy().replace('\\', "/")),
+            "uriBaseId": "%SRCROOT%",
+        }),
+        None => json!({ "uri": format!("file://{}", percent_encode(&normal.to_string_lossy())) }),
+    })
 }
 
 fn result(finding: &Finding, rule_index: usize, cluster: bool) -> Value {
@@ -143,9 +169,12 @@ fn result(finding: &Finding, rule_index: usize, cluster: bool) -> Value {
             "kind": "member",
         }],
     });
-    if !cluster && finding.pos.line > 0 {
+    let artifact = (!cluster && finding.pos.line > 0)
+        .then(|| artifact_location(&finding.file))
+        .flatten();
+    if let Some(artifact) = artifact {
         location["physicalLocation"] = json!({
-            "artifactLocation": { "uri": relative_uri(&finding.file), "uriBaseId": "%SRCROOT%" },
+            "artifactLocation": artifact,
             "region": { "startLine": finding.pos.line, "startColumn": finding.pos.column.max(1) },
         });
     }
@@ -187,7 +216,10 @@ impl Reporter for SarifReporter {
                     "name": "palisade",
                     "version": self.tool_version,
                     "semanticVersion": self.tool_version,
-                    "rules": metas.values().map(|m| rule(m, self.controls.get(m.id))).collect::<Vec<_>>(),
+                    "rules": metas.values().map(|m| {
+                            let severity = self.severities.get(m.id).copied().unwrap_or(m.severity);
+                            rule(m, self.controls.get(m.id), severity)
+                        }).collect::<Vec<_>>(),
                 }},
                 "invocations": [{
                     "executionSuccessful": report.errors.is_empty(),
@@ -227,7 +259,18 @@ mod tests {
     #[test]
     fn names_and_uris() {
         assert_eq!(rule_name("privileged-container"), "PrivilegedContainer");
-        assert_eq!(relative_uri("./k8s/my app.yaml"), "k8s/my%20app.yaml");
-        assert_eq!(relative_uri("k8s/deploy.yaml"), "k8s/deploy.yaml");
+        assert_eq!(
+            artifact_location("./k8s/my app.yaml").unwrap()["uri"],
+            "k8s/my%20app.yaml"
+        );
+        assert_eq!(
+            artifact_location("k8s/../deploy.yaml").unwrap()["uri"],
+            "deploy.yaml"
+        );
+        assert_eq!(
+            artifact_location("/nowhere/else.yaml").unwrap(),
+            json!({"uri": "file:///nowhere/else.yaml"})
+        );
+        assert_eq!(artifact_location("<stdin>"), None);
     }
 }

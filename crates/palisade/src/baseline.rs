@@ -58,14 +58,16 @@ fn recorded(f: &Value) -> Result<Recorded> {
     let namespace = text(resource.get("namespace"));
     let check_id = field("checkId")?;
     let path = field("path")?;
-    let fingerprint = text(f.get("fingerprint"))
-        .unwrap_or_else(|| fingerprint(&check_id, &kind, namespace.as_deref(), &name, &path));
     let location = f.get("location");
     let file = text(location.and_then(|l| l.get("file"))).unwrap_or_default();
     let line = location
         .and_then(|l| l.get("line"))
         .and_then(Value::as_u64)
         .unwrap_or(0);
+    let fingerprint = text(f.get("fingerprint")).unwrap_or_else(|| {
+        let file = (line > 0).then_some(file.as_str());
+        fingerprint(&check_id, &kind, namespace.as_deref(), &name, &path, file)
+    });
     Ok(Recorded {
         fingerprint,
         severity: field("severity")?,

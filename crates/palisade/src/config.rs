@@ -123,16 +123,22 @@ pub fn find(explicit: Option<&Path>, disabled: bool) -> Result<Option<Config>> {
             let Ok(mut dir) = std::env::current_dir() else {
                 return Ok(None);
             };
+            // Up to the repository's root at most: a file above it (in a
+            // home directory, say) belongs to something else.
             loop {
                 if let Some(found) = NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
                     break found;
                 }
-                if !dir.pop() {
+                if dir.join(".git").exists() || !dir.pop() {
                     return Ok(None);
                 }
             }
         }
     };
+    if explicit.is_none() {
+        // Found, not asked for: say so, since it changes the results.
+        eprintln!("palisade: using configuration {}", path.display());
+    }
     load(&path).map(Some)
 }
 
@@ -183,7 +189,23 @@ impl Config {
         if args.select.is_empty() {
             args.select = f.checks.select.clone();
         }
-        args.ignore.extend(f.checks.ignore.iter().cloned());
+        // A check the command line selects by name runs, whatever the
+        // file ignores: the command line wins.
+        let named = |token: &String| {
+            args.select.iter().any(|s| {
+                palisade_checks::find(s)
+                    .zip(palisade_checks::find(token))
+                    .is_some_and(|(a, b)| a.meta().id == b.meta().id)
+            })
+        };
+        let ignored: Vec<String> = f
+            .checks
+            .ignore
+            .iter()
+            .filter(|t| !named(t))
+            .cloned()
+            .collect();
+        args.ignore.extend(ignored);
         if args.min_severity.is_none() {
             if let Some(text) = &f.checks.min_severity {
                 args.min_severity = Some(parse_severity(text, "checks.min-severity", &file)?);

@@ -109,3 +109,33 @@ fn an_unreadable_baseline_is_a_usage_error() {
         .code(2)
         .stderr(predicates::str::contains("no `findings` array"));
 }
+
+#[test]
+fn the_same_object_in_two_files_has_two_fingerprints() {
+    // Two overlays each holding Pod shop/web: a baseline of one does not
+    // hide the other.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("dev")).unwrap();
+    std::fs::create_dir_all(dir.path().join("prod")).unwrap();
+    let dev = dir.path().join("dev/app.yaml");
+    let prod = dir.path().join("prod/app.yaml");
+    std::fs::write(&dev, POD).unwrap();
+    std::fs::write(&prod, POD).unwrap();
+    let (_, old) = scan_json(&[prod.to_str().unwrap(), "--select", "PAL-WL-003"]);
+    let old_report = dir.path().join("old.json");
+    std::fs::write(&old_report, old.to_string()).unwrap();
+    let (_, both) = scan_json(&[
+        dev.to_str().unwrap(),
+        prod.to_str().unwrap(),
+        "--select",
+        "PAL-WL-003",
+        "--baseline",
+        old_report.to_str().unwrap(),
+    ]);
+    let findings = both["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0]["location"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("dev/app.yaml"));
+}

@@ -113,3 +113,11 @@ fn a_broken_config_is_a_usage_error_with_its_place() {
         );
     }
 }
+
+#[test]
+fn a_check_selected_on_the_command_line_runs_whatever_the_file_ignores() {
+    let dir = setup("checks:\n  ignore: [PAL-WL-003]\n");
+    let (_, report, _) = run(dir.path(), &["--select", "privileged-container"]);
+    assert_eq!(report["totals"]["checks"], 1);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 2);
+}

@@ -116,6 +116,8 @@ fn junit_parses_back_with_a_suite_per_check_and_a_failure_per_finding() {
         suites = root.findall('testsuite')\n\
         failures = root.findall('.//failure')\n\
         assert int(root.get('failures')) == len(failures)\n\
+        assert int(root.get('tests')) == len(root.findall('.//testcase'))\n\
+        assert all(int(s.get('tests')) == len(s.findall('testcase')) for s in suites)\n\
         assert all(int(s.get('failures')) == len(s.findall('.//failure')) for s in suites)\n\
         f = failures[0]\n\
         assert f.get('message') and 'remediation:' in f.text, f.text\n\

@@ -1,7 +1,7 @@
 //! `palisade diff OLD.json NEW.json`: what changed between two scans, by
 //! finding fingerprint (not line numbers).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use anyhow::Result;
@@ -43,19 +43,32 @@ struct Document<'a> {
     unchanged: usize,
 }
 
+/// The entries of `these` that `those` does not account for, counting
+/// repeated fingerprints.
+fn unmatched<'a>(these: &'a [Recorded], those: &[Recorded]) -> Vec<&'a Recorded> {
+    let mut available: HashMap<&str, usize> = HashMap::new();
+    for r in those {
+        *available.entry(r.fingerprint.as_str()).or_default() += 1;
+    }
+    these
+        .iter()
+        .filter(|r| match available.get_mut(r.fingerprint.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .collect()
+}
+
 pub fn run(args: DiffArgs) -> Result<u8> {
     let old = baseline::read(&args.old)?;
     let new = baseline::read(&args.new)?;
-    let in_old: HashSet<&str> = old.iter().map(|r| r.fingerprint.as_str()).collect();
-    let in_new: HashSet<&str> = new.iter().map(|r| r.fingerprint.as_str()).collect();
-    let added: Vec<&Recorded> = new
-        .iter()
-        .filter(|r| !in_old.contains(r.fingerprint.as_str()))
-        .collect();
-    let fixed: Vec<&Recorded> = old
-        .iter()
-        .filter(|r| !in_new.contains(r.fingerprint.as_str()))
-        .collect();
+    // Multisets: the same fingerprint twice (identical findings) counts
+    // twice, so fixing one of two shows.
+    let added = unmatched(&new, &old);
+    let fixed = unmatched(&old, &new);
     let unchanged = new.len() - added.len();
     let stdout = io::stdout();
     let mut out = stdout.lock();

@@ -77,6 +77,11 @@ pub fn run(args: ScanArgs) -> Result<u8> {
                     .collect(),
             }),
             min_severity: args.min_severity,
+            severity_overrides: policy
+                .severities
+                .iter()
+                .map(|(id, s)| (id.clone(), *s))
+                .collect(),
         };
         select(palisade_checks::catalogue(), &selection, &settings)?
     };
@@ -163,7 +168,15 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     // Configured exceptions that matched nothing are worth knowing:
     // stale entries hide nothing but mislead.
     if let Some(config) = &config {
-        for exception in engine.policy().exceptions.iter().filter(|e| e.uses() == 0) {
+        // Only exceptions about a check that ran: one about a check left
+        // out of this scan says nothing.
+        let ran = |id: &String| engine.checks().iter().any(|c| c.meta().id == id);
+        for exception in engine
+            .policy()
+            .exceptions
+            .iter()
+            .filter(|e| e.uses() == 0 && e.checks.iter().any(ran))
+        {
             report.warnings.push(InputError::new(
                 config.path.display().to_string(),
                 None,
@@ -173,6 +186,24 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         report.warnings.extend(config_notices);
         report.totals.warnings = report.warnings.len();
     }
+    // Frameworks are scored on every finding, known or new: a baseline
+    // changes what is reported, not whether a control passes.
+    let compliance: Vec<_> = framework
+        .iter()
+        .map(|f| palisade_frameworks::rollup::rollup_scan(f, &report))
+        .collect();
+    // The HTML report scores every framework, unless one is selected.
+    let html_rollups: Vec<_> = if args.format == ReportFormat::Html {
+        match &framework {
+            Some(_) => compliance.clone(),
+            None => frameworks
+                .iter()
+                .map(|f| palisade_frameworks::rollup::rollup_scan(f, &report))
+                .collect(),
+        }
+    } else {
+        Vec::new()
+    };
     if let Some(path) = &args.baseline {
         report.drop_known(&crate::baseline::fingerprints(path)?);
     }
@@ -194,10 +225,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let to_terminal = output_file.is_none() && io::stdout().is_terminal();
     let color = args.color.resolve(to_terminal);
     let ran = || engine.checks().iter().map(|c| c.meta()).collect::<Vec<_>>();
-    let compliance: Vec<_> = framework
-        .iter()
-        .map(|f| palisade_frameworks::rollup::rollup_scan(f, &report))
-        .collect();
+
     let reporter: Box<dyn Reporter> = match args.format {
         ReportFormat::Table => Box::new(TableReporter { color, compliance }),
         ReportFormat::Json => Box::new(JsonReporter {
@@ -209,18 +237,11 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             tool_version: env!("CARGO_PKG_VERSION"),
             checks: ran(),
             controls: crate::frameworks::controls_by_check(),
+            severities: engine.policy().severities.iter().cloned().collect(),
         }),
         ReportFormat::Html => Box::new(HtmlReporter {
             tool_version: env!("CARGO_PKG_VERSION"),
-            // Every framework is scored in the HTML report, the selected
-            // one (or the user's) included.
-            frameworks: match &framework {
-                Some(f) => vec![palisade_frameworks::rollup::rollup_scan(f, &report)],
-                None => frameworks
-                    .iter()
-                    .map(|f| palisade_frameworks::rollup::rollup_scan(f, &report))
-                    .collect(),
-            },
+            frameworks: html_rollups,
         }),
         ReportFormat::Junit => Box::new(JunitReporter { checks: ran() }),
         ReportFormat::Csv => Box::new(CsvReporter),
