@@ -2,7 +2,7 @@
 //! framework with a chart, findings by severity, namespace and check, and
 //! every finding with its remediation, filterable and searchable. No
 //! network fetches: styles, script and charts (SVG) are inline, so the file
-//! works offline and under a strict Content-Security-Policy.
+//! works offline, and its Content-Security-Policy forbids any fetch.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

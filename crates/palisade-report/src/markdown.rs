@@ -29,7 +29,9 @@ pub fn md_cell(text: &str) -> String {
             '`' => out.push_str("\\`"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '*' | '_' | '[' | ']' => {
+            // `@` and `#` would mention people and link issues in a
+            // pull-request comment.
+            '*' | '_' | '[' | ']' | '@' | '#' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -119,5 +121,6 @@ mod tests {
     #[test]
     fn cells_cannot_break_the_table() {
         assert_eq!(md_cell("a|b\n<script>"), "a\\|b &lt;script&gt;");
+        assert_eq!(md_cell("@team #12"), "\\@team \\#12");
     }
 }

@@ -195,7 +195,8 @@ impl Reporter for SarifReporter {
         // built elsewhere may not list its checks).
         let mut metas: BTreeMap<&str, &CheckMeta> =
             self.checks.iter().map(|m| (m.id, *m)).collect();
-        for finding in &report.findings {
+        let excepted = report.suppressed.iter().map(|s| &s.finding);
+        for finding in report.findings.iter().chain(excepted) {
             metas.entry(finding.check.id).or_insert(finding.check);
         }
         let index: BTreeMap<&str, usize> =
@@ -247,6 +248,21 @@ impl Reporter for SarifReporter {
             serde_json::to_writer(buf, &result(finding, index[finding.check.id], cluster))
                 .map_err(io::Error::other)
         })?;
+        // Excepted findings are results with a suppression, so code
+        // scanning shows them as dismissed with the reason rather than as
+        // fixed.
+        for (i, suppressed) in report.suppressed.iter().enumerate() {
+            if i > 0 || !report.findings.is_empty() {
+                out.write_all(b",\n")?;
+            } else {
+                out.write_all(b"\n")?;
+            }
+            let finding = &suppressed.finding;
+            let mut value = result(finding, index[finding.check.id], cluster);
+            value["suppressions"] =
+                json!([{ "kind": "external", "justification": suppressed.reason }]);
+            serde_json::to_writer(&mut *out, &value)?;
+        }
         out.write_all(&head.as_bytes()[at..])?;
         writeln!(out)
     }

@@ -35,6 +35,24 @@ pub fn load(files: &[PathBuf]) -> Result<Vec<Framework>> {
                 unknown.join(", ")
             );
         }
+        let node_ids: BTreeSet<&str> = palisade_node::benchmark::all()
+            .iter()
+            .flat_map(|b| b.recommendations.iter().map(|r| r.id))
+            .collect();
+        let unknown_node: Vec<&str> = framework
+            .controls
+            .iter()
+            .filter_map(|c| c.node.as_deref())
+            .filter(|id| !node_ids.contains(id))
+            .collect();
+        if !unknown_node.is_empty() {
+            bail!(
+                "{}: framework `{}` names node recommendations that do not exist: {} (see docs/node-benchmarks.md)",
+                file.display(),
+                framework.name,
+                unknown_node.join(", ")
+            );
+        }
         frameworks.retain(|f| f.name != framework.name);
         frameworks.push(framework);
     }

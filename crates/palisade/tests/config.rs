@@ -121,3 +121,30 @@ fn a_check_selected_on_the_command_line_runs_whatever_the_file_ignores() {
     assert_eq!(report["totals"]["checks"], 1);
     assert_eq!(report["findings"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn excepted_findings_are_suppressed_results_in_sarif() {
+    let dir = setup(CONFIG);
+    let output = palisade()
+        .current_dir(dir.path().join("deep/inside"))
+        .args([
+            "scan",
+            "../../pods.yaml",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "none",
+        ])
+        .output()
+        .unwrap();
+    let sarif = String::from_utf8(output.stdout).unwrap();
+    let schema = support::shared_dir().join("schemas/sarif-schema-2.1.0.json");
+    let program = format!(
+        "import json, sys, jsonschema\nschema = json.load(open({:?}))\ndoc = json.load(sys.stdin)\njsonschema.Draft4Validator(schema).validate(doc)\nprint(sum(1 for r in doc['runs'][0]['results'] if r.get('suppressions')))",
+        schema.to_string_lossy()
+    );
+    assert_eq!(support::python(&program, &sarif).trim(), "1");
+    assert!(
+        sarif.contains("\"justification\":\"node agent needs the host (SEC-1) (owner: platform;")
+    );
+}
