@@ -1,0 +1,8 @@
+//! The validating admission webhook's decisions: a request in, a verdict
+//! out. Transport (HTTPS, limits, metrics) is layered around this.
+
+mod decide;
+mod review;
+
+pub use decide::{single_object_checks, Admission, Decision, Mode, ModeSource, Modes};
+pub use review::{AdmissionRequest, AdmissionResponse, ReviewError};

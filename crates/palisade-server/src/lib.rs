@@ -1,0 +1,7 @@
+//! palisade's long-running services. [`admission`] decides Kubernetes
+//! `AdmissionReview` requests with the same engine, checks, configuration
+//! and exceptions as `palisade scan`, so the gate and the report never
+//! disagree.
+#![forbid(unsafe_code)]
+
+pub mod admission;
