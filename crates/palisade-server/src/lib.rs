@@ -5,3 +5,6 @@
 #![forbid(unsafe_code)]
 
 pub mod admission;
+pub mod http;
+pub mod metrics;
+pub mod tls;

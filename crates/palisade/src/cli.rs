@@ -27,6 +27,11 @@ pub enum Command {
     /// Compare two JSON scan reports: new, fixed and unchanged findings,
     /// matched by fingerprint. Exits with 1 when there is a new finding.
     Diff(DiffArgs),
+    /// Long-running services: `serve admission`, the validating webhook.
+    Serve {
+        #[command(subcommand)]
+        command: ServeCommand,
+    },
     /// Compliance frameworks: `list`, or `show NAME` with its controls and
     /// the checks that decide each.
     Frameworks {
@@ -433,4 +438,51 @@ pub enum FrameworksCommand {
         #[arg(long = "framework-file", value_name = "FILE")]
         framework_files: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServeCommand {
+    /// The validating admission webhook: `AdmissionReview` v1 on
+    /// `POST /validate` over HTTPS, with `/healthz`, `/readyz` and
+    /// `/metrics`; judged by the same checks as `palisade scan`.
+    Admission(AdmissionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdmissionArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "0.0.0.0:8443", value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+    /// The serving certificate (PEM, with its chain); reloaded when it changes.
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: PathBuf,
+    /// Its private key (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: PathBuf,
+    /// What happens to a request with findings, in namespaces without a
+    /// mode of their own.
+    #[arg(long, value_enum, default_value_t = AdmissionMode::Enforce)]
+    pub default_mode: AdmissionMode,
+    /// A namespace's own mode: `NAMESPACE=enforce|warn|audit`; repeatable.
+    #[arg(long = "namespace-mode", value_name = "NS=MODE")]
+    pub namespace_modes: Vec<String>,
+    /// Never judge this namespace (besides kube-system, kube-public and
+    /// kube-node-lease); repeatable. Exempt palisade's own.
+    #[arg(long = "exempt-namespace", value_name = "NAMESPACE")]
+    pub exempt_namespaces: Vec<String>,
+    /// Findings at least this severe deny in enforce mode; the rest are
+    /// warnings.
+    #[arg(long, value_parser = parse_severity, default_value = "low", value_name = "SEVERITY")]
+    pub fail_on: Severity,
+    /// Deadline of one request, in seconds: keep it below the webhook's
+    /// timeoutSeconds.
+    #[arg(long, default_value_t = 8, value_name = "SECONDS")]
+    pub deadline: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AdmissionMode {
+    Enforce,
+    Warn,
+    Audit,
 }

@@ -4,4 +4,5 @@ pub mod frameworks;
 pub mod node;
 pub mod rbac;
 pub mod scan;
+pub mod serve;
 pub mod snapshot;

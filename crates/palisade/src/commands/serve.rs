@@ -1,0 +1,83 @@
+//! `palisade serve admission`: the validating webhook.
+
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use palisade_core::Settings;
+use palisade_engine::{select, Engine, Selection};
+use palisade_server::admission::{single_object_checks, Admission, Mode, Modes};
+use palisade_server::http::{Limits, Webhook};
+
+use crate::cli::{AdmissionArgs, AdmissionMode, ServeCommand};
+use crate::exit;
+
+fn mode(mode: AdmissionMode) -> Mode {
+    match mode {
+        AdmissionMode::Enforce => Mode::Enforce,
+        AdmissionMode::Warn => Mode::Warn,
+        AdmissionMode::Audit => Mode::Audit,
+    }
+}
+
+pub fn run(command: ServeCommand) -> Result<u8> {
+    match command {
+        ServeCommand::Admission(args) => admission(args),
+    }
+}
+
+fn admission(args: AdmissionArgs) -> Result<u8> {
+    let mut modes = Modes {
+        default: mode(args.default_mode),
+        ..Modes::default()
+    };
+    for entry in &args.namespace_modes {
+        let Some((namespace, name)) = entry.split_once('=') else {
+            bail!("--namespace-mode {entry}: expected NAMESPACE=enforce|warn|audit");
+        };
+        let chosen = match name {
+            "enforce" => Mode::Enforce,
+            "warn" => Mode::Warn,
+            "audit" => Mode::Audit,
+            other => {
+                bail!("--namespace-mode {entry}: unknown mode `{other}` (enforce, warn or audit)")
+            }
+        };
+        modes.namespaces.insert(namespace.to_string(), chosen);
+    }
+    modes.exempt.extend(args.exempt_namespaces.iter().cloned());
+    let settings = Settings::default();
+    let selected = select(
+        palisade_checks::catalogue(),
+        &Selection::default(),
+        &settings,
+    )?;
+    let engine = Engine::new(single_object_checks(&selected), settings)
+        .with_catalogue(palisade_checks::catalogue());
+    let tls = palisade_server::tls::server_config(&args.tls_cert, &args.tls_key)?;
+    let limits = Limits {
+        deadline: Duration::from_secs(args.deadline.max(1)),
+        ..Limits::default()
+    };
+    let webhook = Webhook::new(Admission::new(engine, modes, args.fail_on, false), limits);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        eprintln!("palisade: admission webhook listening on https://{}", args.listen);
+        let shutdown = async {
+            // SIGTERM from the kubelet, or Ctrl-C.
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
+            }
+            eprintln!("palisade: shutting down; finishing requests in flight");
+        };
+        webhook.serve(listener, tls, shutdown).await.context("the webhook failed")
+    })?;
+    Ok(exit::CLEAN)
+}
