@@ -27,6 +27,11 @@ pub enum Command {
     /// Compare two JSON scan reports: new, fixed and unchanged findings,
     /// matched by fingerprint. Exits with 1 when there is a new finding.
     Diff(DiffArgs),
+    /// Installing the admission webhook: `manifests`.
+    Admission {
+        #[command(subcommand)]
+        command: AdmissionCommand,
+    },
     /// Long-running services: `serve admission`, the validating webhook.
     Serve {
         #[command(subcommand)]
@@ -485,4 +490,28 @@ pub enum AdmissionMode {
     Enforce,
     Warn,
     Audit,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdmissionCommand {
+    /// Print the Namespace, NetworkPolicies, quota, ServiceAccount,
+    /// Deployment, PodDisruptionBudget, Service and
+    /// ValidatingWebhookConfiguration that run the webhook, hardened so
+    /// that `palisade scan` of them finds nothing.
+    Manifests(ManifestsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManifestsArgs {
+    /// The namespace to run in (exempt from the webhook).
+    #[arg(long, default_value = "palisade", value_name = "NAMESPACE")]
+    pub namespace: String,
+    /// The image, pinned by digest (`registry/palisade@sha256:...`).
+    #[arg(long, value_name = "IMAGE")]
+    pub image: String,
+    /// The CA certificate (PEM) that signed the serving certificate.
+    #[arg(long, value_name = "FILE")]
+    pub ca_bundle: PathBuf,
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub replicas: u32,
 }

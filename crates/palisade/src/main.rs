@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         cli::Command::Diff(args) => commands::diff::run(args),
         cli::Command::Frameworks { command } => commands::frameworks::run(command),
         cli::Command::Serve { command } => commands::serve::run(command),
+        cli::Command::Admission { command } => commands::admission::run(command),
         cli::Command::Checks { command } => commands::checks::run(command),
         cli::Command::Rbac { command } => commands::rbac::run(command),
     };

@@ -113,3 +113,83 @@ fn the_webhook_serves_and_stops_on_sigterm() {
     };
     assert!(status.success());
 }
+
+#[test]
+fn the_installation_manifests_scan_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("ca.crt"), dir.path().join("ca.key"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=palisade-ca",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let image = "registry.example.com/palisade@sha256:1c4f7a2d5e8b0c3f6a9d2e5b8c1f4a7d0e3b6c9f2a5d8e1b4c7f0a3d6e9b2c58";
+    let printed = support::palisade()
+        .args([
+            "admission",
+            "manifests",
+            "--namespace",
+            "guard",
+            "--image",
+            image,
+            "--ca-bundle",
+        ])
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(printed.status.success());
+    let manifests = dir.path().join("webhook.yaml");
+    std::fs::write(&manifests, &printed.stdout).unwrap();
+    // `palisade scan` of the webhook's own installation finds nothing.
+    let (code, report) = support::scan_json(&[manifests.to_str().unwrap()]);
+    assert_eq!(
+        report["findings"].as_array().unwrap().len(),
+        0,
+        "{}",
+        report["findings"]
+    );
+    assert_eq!(code, 0);
+    assert_eq!(report["totals"]["resources"], 10);
+    let text = String::from_utf8(printed.stdout).unwrap();
+    assert!(
+        text.contains("failurePolicy: Fail")
+            && text.contains("values: [\"guard\", \"kube-system\"")
+    );
+    assert!(text.contains("--exempt-namespace=guard"));
+
+    support::palisade()
+        .args([
+            "admission",
+            "manifests",
+            "--namespace",
+            "Bad_NS",
+            "--image",
+            image,
+            "--ca-bundle",
+        ])
+        .arg(&cert)
+        .assert()
+        .code(2);
+    support::palisade()
+        .args(["admission", "manifests", "--image", image, "--ca-bundle"])
+        .arg(&key)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not a PEM certificate"));
+}

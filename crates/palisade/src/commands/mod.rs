@@ -1,3 +1,4 @@
+pub mod admission;
 pub mod checks;
 pub mod diff;
 pub mod frameworks;

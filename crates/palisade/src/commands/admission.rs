@@ -1,0 +1,302 @@
+//! `palisade admission manifests`: everything to run the webhook in a
+//! cluster, hardened so that `palisade scan` of it finds nothing.
+
+use std::io::Write;
+
+use anyhow::{bail, Context, Result};
+
+use crate::cli::{AdmissionCommand, ManifestsArgs};
+use crate::exit;
+
+pub fn run(command: AdmissionCommand) -> Result<u8> {
+    match command {
+        AdmissionCommand::Manifests(args) => manifests(args),
+    }
+}
+
+/// Standard base64, for the webhook's `caBundle`.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> shift) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn manifests(args: ManifestsArgs) -> Result<u8> {
+    let ns = &args.namespace;
+    if ns.is_empty()
+        || !ns
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        bail!("--namespace {ns}: not a valid namespace name");
+    }
+    let ca = std::fs::read(&args.ca_bundle)
+        .with_context(|| format!("cannot read {}", args.ca_bundle.display()))?;
+    if !String::from_utf8_lossy(&ca).contains("-----BEGIN CERTIFICATE-----") {
+        bail!("{}: not a PEM certificate", args.ca_bundle.display());
+    }
+    let ca_bundle = base64(&ca);
+    let image = &args.image;
+    let replicas = args.replicas;
+    let text = format!(
+        r#"# palisade admission webhook, from `palisade admission manifests`.
+# The serving certificate goes in the Secret palisade-webhook-tls
+# (tls.crt, tls.key) for the name palisade-webhook.{ns}.svc; --ca-bundle
+# is the CA that signed it.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: {ns}
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+    pod-security.kubernetes.io/enforce-version: latest
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: {ns}
+spec:
+  podSelector: {{}}
+  policyTypes: ["Ingress", "Egress"]
+---
+# The API server calls the webhook; its addresses are the cluster's, so the
+# port is opened to the webhook pods only, from inside the cluster network.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: webhook-from-api-server
+  namespace: {ns}
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: palisade-webhook
+  policyTypes: ["Ingress"]
+  ingress:
+  - from:
+    - ipBlock:
+        cidr: 10.0.0.0/8
+    - ipBlock:
+        cidr: 172.16.0.0/12
+    - ipBlock:
+        cidr: 192.168.0.0/16
+    ports:
+    - port: 8443
+      protocol: TCP
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata:
+  name: palisade
+  namespace: {ns}
+spec:
+  hard:
+    requests.cpu: "2"
+    requests.memory: 2Gi
+    limits.cpu: "4"
+    limits.memory: 4Gi
+    pods: "10"
+---
+apiVersion: v1
+kind: LimitRange
+metadata:
+  name: palisade
+  namespace: {ns}
+spec:
+  limits:
+  - type: Container
+    default: {{cpu: 500m, memory: 256Mi}}
+    defaultRequest: {{cpu: 100m, memory: 128Mi}}
+    max: {{cpu: "2", memory: 1Gi}}
+---
+# The webhook needs no Kubernetes API access: no token, no role.
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: palisade-webhook
+  namespace: {ns}
+  labels:
+    app.kubernetes.io/name: palisade-webhook
+automountServiceAccountToken: false
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: palisade-webhook
+  namespace: {ns}
+  labels:
+    app.kubernetes.io/name: palisade-webhook
+spec:
+  replicas: {replicas}
+  revisionHistoryLimit: 3
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: palisade-webhook
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: palisade-webhook
+    spec:
+      serviceAccountName: palisade-webhook
+      automountServiceAccountToken: false
+      enableServiceLinks: false
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        runAsGroup: 10001
+        fsGroup: 10001
+        seccompProfile:
+          type: RuntimeDefault
+        appArmorProfile:
+          type: RuntimeDefault
+      containers:
+      - name: webhook
+        image: {image}
+        imagePullPolicy: Always
+        args:
+        - serve
+        - admission
+        - --listen=0.0.0.0:8443
+        - --tls-cert=/tls/tls.crt
+        - --tls-key=/tls/tls.key
+        - --exempt-namespace={ns}
+        ports:
+        - name: https
+          containerPort: 8443
+          protocol: TCP
+        securityContext:
+          allowPrivilegeEscalation: false
+          readOnlyRootFilesystem: true
+          capabilities:
+            drop: ["ALL"]
+        resources:
+          requests:
+            cpu: 100m
+            memory: 128Mi
+            ephemeral-storage: 16Mi
+          limits:
+            cpu: "1"
+            memory: 256Mi
+            ephemeral-storage: 64Mi
+        livenessProbe:
+          httpGet:
+            path: /healthz
+            port: https
+            scheme: HTTPS
+          periodSeconds: 10
+        readinessProbe:
+          httpGet:
+            path: /readyz
+            port: https
+            scheme: HTTPS
+          periodSeconds: 5
+        volumeMounts:
+        - name: tls
+          mountPath: /tls
+          readOnly: true
+      volumes:
+      - name: tls
+        secret:
+          secretName: palisade-webhook-tls
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: palisade-webhook
+  namespace: {ns}
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: palisade-webhook
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: palisade-webhook
+  namespace: {ns}
+  labels:
+    app.kubernetes.io/name: palisade-webhook
+spec:
+  type: ClusterIP
+  selector:
+    app.kubernetes.io/name: palisade-webhook
+  ports:
+  - name: https
+    port: 443
+    targetPort: https
+    protocol: TCP
+---
+# Fails closed (failurePolicy: Fail) with a timeout above the webhook's own
+# deadline; palisade's namespace and the control plane's are not judged.
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: palisade
+webhooks:
+- name: validate.palisade.dev
+  admissionReviewVersions: ["v1"]
+  sideEffects: None
+  failurePolicy: Fail
+  matchPolicy: Equivalent
+  timeoutSeconds: 10
+  clientConfig:
+    service:
+      namespace: {ns}
+      name: palisade-webhook
+      path: /validate
+      port: 443
+    caBundle: {ca_bundle}
+  namespaceSelector:
+    matchExpressions:
+    - key: kubernetes.io/metadata.name
+      operator: NotIn
+      values: ["{ns}", "kube-system", "kube-public", "kube-node-lease"]
+  rules:
+  - operations: ["CREATE", "UPDATE"]
+    apiGroups: [""]
+    apiVersions: ["v1"]
+    resources: ["pods", "pods/ephemeralcontainers", "replicationcontrollers", "podtemplates"]
+  - operations: ["CREATE", "UPDATE"]
+    apiGroups: ["apps"]
+    apiVersions: ["v1"]
+    resources: ["deployments", "statefulsets", "daemonsets", "replicasets"]
+  - operations: ["CREATE", "UPDATE"]
+    apiGroups: ["batch"]
+    apiVersions: ["v1"]
+    resources: ["jobs", "cronjobs"]
+"#
+    );
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    Ok(exit::CLEAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64;
+
+    #[test]
+    fn base64_pads() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+}
