@@ -338,22 +338,7 @@ impl Engine {
                 path: intern_path(&failure.path),
                 severity,
             };
-            match (exception, configured) {
-                (Some(ex), _) => out.suppressed.push(Suppressed {
-                    finding,
-                    reason: ex.reason.clone(),
-                    until: ex.until.map(|d| d.to_string()),
-                }),
-                (None, Some(ex)) => {
-                    ex.record_use();
-                    out.suppressed.push(Suppressed {
-                        finding,
-                        reason: ex.shown_reason(),
-                        until: ex.until.map(|d| d.to_string()),
-                    });
-                }
-                (None, None) => out.findings.push(finding),
-            }
+            file_finding(finding, exception, configured, out);
         }
     }
 
@@ -474,25 +459,10 @@ impl Engine {
                     path: failure.path,
                     severity: self.policy.severity_of(meta.id, meta.severity),
                 };
-                match (exception, configured) {
-                    (Some(ex), _) => {
-                        used.entry(failure.resource).or_default().push(meta.id);
-                        out.suppressed.push(Suppressed {
-                            finding,
-                            reason: ex.reason.clone(),
-                            until: ex.until.map(|d| d.to_string()),
-                        });
-                    }
-                    (None, Some(ex)) => {
-                        ex.record_use();
-                        out.suppressed.push(Suppressed {
-                            finding,
-                            reason: ex.shown_reason(),
-                            until: ex.until.map(|d| d.to_string()),
-                        });
-                    }
-                    (None, None) => out.findings.push(finding),
+                if exception.is_some() {
+                    used.entry(failure.resource).or_default().push(meta.id);
                 }
+                file_finding(finding, exception.as_ref(), configured, out);
             }
         }
         self.report_unused_inventory_exceptions(&inventory, &used, out);
@@ -559,4 +529,30 @@ impl Engine {
             }
         }
     }
+}
+
+/// Files a finding: suppressed by the resource's own exception, else by a
+/// configured one (counted as used), else reported.
+fn file_finding(
+    finding: Finding,
+    exception: Option<&Exceptions>,
+    configured: Option<&crate::policy::PolicyException>,
+    out: &mut Outcome,
+) {
+    let (reason, until) = match (exception, configured) {
+        (Some(ex), _) => (ex.reason.clone(), ex.until),
+        (None, Some(ex)) => {
+            ex.record_use();
+            (ex.shown_reason(), ex.until)
+        }
+        (None, None) => {
+            out.findings.push(finding);
+            return;
+        }
+    };
+    out.suppressed.push(Suppressed {
+        finding,
+        reason,
+        until: until.map(|d| d.to_string()),
+    });
 }

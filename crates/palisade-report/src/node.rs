@@ -9,6 +9,8 @@ use palisade_core::node::{NodeReport, NodeResult, NodeStatus, StatusCounts};
 use palisade_frameworks::rollup::FrameworkRollup;
 use serde::Serialize;
 
+use crate::json::Tool;
+
 fn status_style(status: NodeStatus) -> Style {
     let color = match status {
         NodeStatus::Pass => AnsiColor::Green,
@@ -230,12 +232,6 @@ struct Document<'a> {
     /// With `--framework`: the per-control rollup.
     #[serde(skip_serializing_if = "<[FrameworkRollup]>::is_empty")]
     compliance: &'a [FrameworkRollup],
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
 }
 
 pub fn render_json(

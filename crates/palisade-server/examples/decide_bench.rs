@@ -7,20 +7,13 @@
 use std::time::Instant;
 
 use palisade_core::{Settings, Severity};
-use palisade_engine::{select, Engine, Selection};
-use palisade_server::admission::{single_object_checks, Admission, AdmissionRequest, Modes};
+use palisade_server::admission::{Admission, AdmissionRequest, Modes};
 use serde_json::json;
 
 fn main() {
-    let settings = Settings::default();
-    let selected = select(
-        palisade_checks::catalogue(),
-        &Selection::default(),
-        &settings,
-    )
-    .expect("checks");
-    let engine = Engine::new(single_object_checks(&selected), settings)
-        .with_catalogue(palisade_checks::catalogue());
+    let engine =
+        palisade_server::admission::engine(palisade_checks::catalogue(), Settings::default())
+            .expect("checks");
     let judge = Admission::new(engine, Modes::default(), Severity::Low, false);
     // A typical Deployment: two containers, probes, resources, a few
     // labels and environment variables.

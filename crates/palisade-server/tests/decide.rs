@@ -1,22 +1,15 @@
 //! Admission verdicts with palisade's own checks.
 
 use palisade_core::{Settings, Severity};
-use palisade_engine::{select, Engine, Selection};
-use palisade_server::admission::{single_object_checks, Admission, AdmissionRequest, Mode, Modes};
+use palisade_server::admission::{Admission, AdmissionRequest, Mode, Modes};
 use serde_json::{json, Value};
 
 fn admission(fail_on: Severity) -> Admission {
     // As `palisade scan` selects them (checks needing configuration, such
     // as the registry allow-list, stay off), then those admission can run.
-    let settings = Settings::default();
-    let selected = select(
-        palisade_checks::catalogue(),
-        &Selection::default(),
-        &settings,
-    )
-    .unwrap();
-    let engine = Engine::new(single_object_checks(&selected), settings)
-        .with_catalogue(palisade_checks::catalogue());
+    let engine =
+        palisade_server::admission::engine(palisade_checks::catalogue(), Settings::default())
+            .expect("checks");
     let mut modes = Modes::default();
     modes.namespaces.insert("staging".into(), Mode::Warn);
     modes.namespaces.insert("lab".into(), Mode::Audit);

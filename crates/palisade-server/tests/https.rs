@@ -10,8 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use palisade_core::{Settings, Severity};
-use palisade_engine::{select, Engine, Selection};
-use palisade_server::admission::{single_object_checks, Admission, Modes};
+use palisade_server::admission::{Admission, Modes};
 use palisade_server::http::{Limits, Webhook};
 use serde_json::json;
 
@@ -60,15 +59,9 @@ fn certificate(dir: &Path) -> (PathBuf, PathBuf) {
 fn start(limits: Limits) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let (cert, key) = certificate(dir.path());
-    let settings = Settings::default();
-    let selected = select(
-        palisade_checks::catalogue(),
-        &Selection::default(),
-        &settings,
-    )
-    .unwrap();
-    let engine = Engine::new(single_object_checks(&selected), settings)
-        .with_catalogue(palisade_checks::catalogue());
+    let engine =
+        palisade_server::admission::engine(palisade_checks::catalogue(), Settings::default())
+            .expect("checks");
     let webhook = Webhook::new(
         Admission::new(engine, Modes::default(), Severity::High, false),
         limits,

@@ -6,10 +6,12 @@ mod support;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-#[test]
-fn the_webhook_serves_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
+/// A self-signed certificate and its key, from openssl, for `name`.
+fn self_signed(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (cert, key) = (
+        dir.join(format!("{name}.crt")),
+        dir.join(format!("{name}.key")),
+    );
     let made = Command::new("openssl")
         .args([
             "req",
@@ -21,16 +23,31 @@ fn the_webhook_serves_and_stops_on_sigterm() {
             "-nodes",
             "-days",
             "1",
-            "-subj",
-            "/CN=localhost",
         ])
-        .args(["-addext", "subjectAltName=DNS:localhost", "-keyout"])
+        .args([
+            "-subj",
+            &format!("/CN={name}"),
+            "-addext",
+            &format!("subjectAltName=DNS:{name}"),
+            "-keyout",
+        ])
         .arg(&key)
         .arg("-out")
         .arg(&cert)
         .output()
         .unwrap();
-    assert!(made.status.success());
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    (cert, key)
+}
+
+#[test]
+fn the_webhook_serves_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(dir.path(), "localhost");
     // A free port: bound, then released for the server.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -117,28 +134,7 @@ fn the_webhook_serves_and_stops_on_sigterm() {
 #[test]
 fn the_installation_manifests_scan_clean() {
     let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = (dir.path().join("ca.crt"), dir.path().join("ca.key"));
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=palisade-ca",
-            "-keyout",
-        ])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .unwrap();
-    assert!(made.status.success());
+    let (cert, key) = self_signed(dir.path(), "palisade-ca");
     let image = "registry.example.com/palisade@sha256:1c4f7a2d5e8b0c3f6a9d2e5b8c1f4a7d0e3b6c9f2a5d8e1b4c7f0a3d6e9b2c58";
     let printed = support::palisade()
         .args([

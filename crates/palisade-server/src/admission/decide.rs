@@ -218,3 +218,15 @@ pub fn single_object_checks(
         .filter(|c| !matches!(c.meta().target, Target::Inventory) && !c.meta().manifests_only)
         .collect()
 }
+
+/// The engine admission judges with: the checks `palisade scan` would
+/// select from `catalogue` (those needing configuration stay off), less
+/// those that need the whole inventory.
+pub fn engine(
+    catalogue: &[&'static dyn palisade_core::Check],
+    settings: palisade_core::Settings,
+) -> Result<Engine, palisade_engine::SelectionError> {
+    let selected =
+        palisade_engine::select(catalogue, &palisade_engine::Selection::default(), &settings)?;
+    Ok(Engine::new(single_object_checks(&selected), settings).with_catalogue(catalogue))
+}

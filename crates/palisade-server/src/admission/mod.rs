@@ -4,5 +4,5 @@
 mod decide;
 mod review;
 
-pub use decide::{single_object_checks, Admission, Decision, Mode, ModeSource, Modes};
+pub use decide::{engine, single_object_checks, Admission, Decision, Mode, ModeSource, Modes};
 pub use review::{AdmissionRequest, AdmissionResponse, ReviewError};

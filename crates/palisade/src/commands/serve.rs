@@ -4,8 +4,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use palisade_core::Settings;
-use palisade_engine::{select, Engine, Selection};
-use palisade_server::admission::{single_object_checks, Admission, Mode, Modes};
+use palisade_server::admission::{Admission, Mode, Modes};
 use palisade_server::http::{Limits, Webhook};
 
 use crate::cli::{AdmissionArgs, AdmissionMode, ServeCommand};
@@ -45,14 +44,8 @@ fn admission(args: AdmissionArgs) -> Result<u8> {
         modes.namespaces.insert(namespace.to_string(), chosen);
     }
     modes.exempt.extend(args.exempt_namespaces.iter().cloned());
-    let settings = Settings::default();
-    let selected = select(
-        palisade_checks::catalogue(),
-        &Selection::default(),
-        &settings,
-    )?;
-    let engine = Engine::new(single_object_checks(&selected), settings)
-        .with_catalogue(palisade_checks::catalogue());
+    let engine =
+        palisade_server::admission::engine(palisade_checks::catalogue(), Settings::default())?;
     let tls = palisade_server::tls::server_config(&args.tls_cert, &args.tls_key)?;
     let limits = Limits {
         deadline: Duration::from_secs(args.deadline.max(1)),
