@@ -11,9 +11,13 @@ use palisade_server::admission::{Admission, AdmissionRequest, Modes};
 use serde_json::json;
 
 fn main() {
-    let engine =
-        palisade_server::admission::engine(palisade_checks::catalogue(), Settings::default())
-            .expect("checks");
+    let engine = palisade_server::admission::engine(
+        palisade_checks::catalogue(),
+        &palisade_engine::Selection::default(),
+        Settings::default(),
+        palisade_engine::Policy::default(),
+    )
+    .expect("checks");
     let judge = Admission::new(engine, Modes::default(), Severity::Low, false);
     // A typical Deployment: two containers, probes, resources, a few
     // labels and environment variables.

@@ -103,8 +103,11 @@ impl Webhook {
                 "text/plain; version=0.0.4",
                 self.metrics.render(),
             ),
-            (&Method::POST, "/validate") => self.validate(request).await,
-            (_, "/validate") => reply(
+            (&Method::POST, path) if label_mode(path).is_some() => {
+                let label = label_mode(path).flatten();
+                self.validate(request, label).await
+            }
+            (_, path) if label_mode(path).is_some() => reply(
                 StatusCode::METHOD_NOT_ALLOWED,
                 text,
                 "POST an AdmissionReview\n",
@@ -113,7 +116,7 @@ impl Webhook {
         })
     }
 
-    async fn validate(self: Arc<Self>, request: Request<Incoming>) -> Reply {
+    async fn validate(self: Arc<Self>, request: Request<Incoming>, label: Option<Mode>) -> Reply {
         let started = Instant::now();
         let text = "text/plain; charset=utf-8";
         let rejected = |status: StatusCode, message: String| {
@@ -157,7 +160,7 @@ impl Webhook {
             Err(e) => return rejected(StatusCode::BAD_REQUEST, e.to_string()),
         };
         let admission = Arc::clone(&self.admission);
-        let judged = tokio::task::spawn_blocking(move || admission.decide(&review));
+        let judged = tokio::task::spawn_blocking(move || admission.decide_labelled(&review, label));
         let decision = match tokio::time::timeout(remaining(), judged).await {
             Ok(Ok(decision)) => decision,
             Ok(Err(_)) => {
@@ -237,5 +240,18 @@ impl Webhook {
         drop(listener);
         let _ = tokio::time::timeout(self.limits.drain, graceful.shutdown()).await;
         Ok(())
+    }
+}
+
+/// The validating paths: `/validate`, and `/validate/MODE` for the
+/// namespaces labelled `palisade.dev/mode=MODE` (the webhook
+/// configuration selects them by label). `None` for other paths.
+fn label_mode(path: &str) -> Option<Option<Mode>> {
+    match path {
+        "/validate" => Some(None),
+        "/validate/enforce" => Some(Some(Mode::Enforce)),
+        "/validate/warn" => Some(Some(Mode::Warn)),
+        "/validate/audit" => Some(Some(Mode::Audit)),
+        _ => None,
     }
 }

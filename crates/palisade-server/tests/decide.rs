@@ -7,9 +7,13 @@ use serde_json::{json, Value};
 fn admission(fail_on: Severity) -> Admission {
     // As `palisade scan` selects them (checks needing configuration, such
     // as the registry allow-list, stay off), then those admission can run.
-    let engine =
-        palisade_server::admission::engine(palisade_checks::catalogue(), Settings::default())
-            .expect("checks");
+    let engine = palisade_server::admission::engine(
+        palisade_checks::catalogue(),
+        &palisade_engine::Selection::default(),
+        Settings::default(),
+        palisade_engine::Policy::default(),
+    )
+    .expect("checks");
     let mut modes = Modes::default();
     modes.namespaces.insert("staging".into(), Mode::Warn);
     modes.namespaces.insert("lab".into(), Mode::Audit);

@@ -59,9 +59,13 @@ fn certificate(dir: &Path) -> (PathBuf, PathBuf) {
 fn start(limits: Limits) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let (cert, key) = certificate(dir.path());
-    let engine =
-        palisade_server::admission::engine(palisade_checks::catalogue(), Settings::default())
-            .expect("checks");
+    let engine = palisade_server::admission::engine(
+        palisade_checks::catalogue(),
+        &palisade_engine::Selection::default(),
+        Settings::default(),
+        palisade_engine::Policy::default(),
+    )
+    .expect("checks");
     let webhook = Webhook::new(
         Admission::new(engine, Modes::default(), Severity::High, false),
         limits,

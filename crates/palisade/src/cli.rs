@@ -27,7 +27,7 @@ pub enum Command {
     /// Compare two JSON scan reports: new, fixed and unchanged findings,
     /// matched by fingerprint. Exits with 1 when there is a new finding.
     Diff(DiffArgs),
-    /// Installing the admission webhook: `manifests`.
+    /// Installing the admission webhook: `certs` and `manifests`.
     Admission {
         #[command(subcommand)]
         command: AdmissionCommand,
@@ -42,6 +42,11 @@ pub enum Command {
     Frameworks {
         #[command(subcommand)]
         command: FrameworksCommand,
+    },
+    /// Users' own policies: `test DIR` runs their fixtures.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
     },
     /// The check catalogue.
     Checks {
@@ -120,9 +125,15 @@ pub enum ChecksCommand {
     List {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        #[command(flatten)]
+        policies: PolicyArgs,
     },
     /// Print the documentation of one check (ID or slug).
-    Explain { id: String },
+    Explain {
+        id: String,
+        #[command(flatten)]
+        policies: PolicyArgs,
+    },
     /// Write the Markdown page of every check into DIR.
     #[command(hide = true)]
     Docs { dir: PathBuf },
@@ -271,6 +282,21 @@ pub struct SnapshotArgs {
     pub cluster: ClusterArgs,
 }
 
+impl ScanArgs {
+    /// A scan's defaults, for commands that share its configuration file.
+    pub fn defaults() -> ScanArgs {
+        #[derive(Parser)]
+        struct Wrap {
+            #[command(flatten)]
+            scan: ScanArgs,
+        }
+        match Wrap::try_parse_from(["palisade", "-"]) {
+            Ok(wrap) => wrap.scan,
+            Err(e) => unreachable!("scan's defaults always parse: {e}"),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Files or directories to scan; `-` reads standard input.
@@ -357,6 +383,9 @@ pub struct ScanArgs {
     /// Ignore any configuration file.
     #[arg(long)]
     pub no_config: bool,
+
+    #[command(flatten)]
+    pub policies: PolicyArgs,
 
     /// Report only findings not in this earlier JSON report
     /// (`--format json`), matched by fingerprint, not by line.
@@ -477,12 +506,32 @@ pub struct AdmissionArgs {
     pub exempt_namespaces: Vec<String>,
     /// Findings at least this severe deny in enforce mode; the rest are
     /// warnings.
-    #[arg(long, value_parser = parse_severity, default_value = "low", value_name = "SEVERITY")]
-    pub fail_on: Severity,
+    /// (Default: the configuration's `fail-on`, or low.)
+    #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
     /// Deadline of one request, in seconds: keep it below the webhook's
     /// timeoutSeconds.
     #[arg(long, default_value_t = 8, value_name = "SECONDS")]
     pub deadline: u64,
+    /// The configuration file, as for `palisade scan`: checks, severities,
+    /// settings and exceptions (default: none).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+}
+
+/// Users' own policies (Rego or CEL), run as checks.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    /// A policy directory, or a directory of them (repeatable); added to
+    /// the configuration file's `policies`.
+    #[arg(long = "policies", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// How long one user policy may take on one object, in milliseconds;
+    /// beyond it the policy fails on that object.
+    #[arg(long, default_value_t = 100, value_name = "MS")]
+    pub policy_time_limit: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -494,6 +543,10 @@ pub enum AdmissionMode {
 
 #[derive(Debug, Subcommand)]
 pub enum AdmissionCommand {
+    /// Create a CA and a serving certificate for the webhook's Service
+    /// (`SERVICE.NAMESPACE.svc`): the CA goes into the webhook
+    /// configuration's caBundle, the rest into the server's Secret.
+    Certs(CertsArgs),
     /// Print the Namespace, NetworkPolicies, quota, ServiceAccount,
     /// Deployment, PodDisruptionBudget, Service and
     /// ValidatingWebhookConfiguration that run the webhook, hardened so
@@ -514,4 +567,46 @@ pub struct ManifestsArgs {
     pub ca_bundle: PathBuf,
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub replicas: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct CertsArgs {
+    /// The webhook's Service.
+    #[arg(long, default_value = "palisade-webhook", value_name = "NAME")]
+    pub service: String,
+    /// Its namespace.
+    #[arg(long, default_value = "palisade", value_name = "NAMESPACE")]
+    pub namespace: String,
+    /// More DNS names or IP addresses for the serving certificate (repeatable).
+    #[arg(long = "san", value_name = "NAME")]
+    pub extra_names: Vec<String>,
+    /// Days the serving certificate is valid; the CA lasts ten times longer.
+    #[arg(long, default_value_t = 365, value_name = "DAYS")]
+    pub days: u32,
+    /// Where to write ca.crt, ca.key, tls.crt and tls.key.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+    /// Replace files that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run every policy's fixtures: each file in `tests/fail/` must be
+    /// reported by the policy, each in `tests/pass/` must not. Exits with 1
+    /// when one does not behave.
+    Test(PolicyTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyTestArgs {
+    /// A policy directory, or a directory of them.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// As for scan.
+    #[arg(long, default_value_t = 100, value_name = "MS")]
+    pub policy_time_limit: u64,
 }

@@ -16,6 +16,7 @@
 //! fail-on: high
 //! framework: cis-1.10
 //! framework-files: [compliance/ours.yaml]   # relative to this file
+//! policies: [policies/]        # users' Rego and CEL policies, relative too
 //! exceptions:
 //!   - checks: [PAL-WL-003]     # IDs or slugs
 //!     resource: {kind: DaemonSet, namespace: kube-system, name: "node-*"}
@@ -34,6 +35,7 @@ use palisade_core::{InputError, Severity};
 use palisade_engine::{Policy, PolicyException};
 use serde::Deserialize;
 
+use crate::catalogue::Catalogue;
 use crate::cli::{ScanArgs, Threshold};
 
 const NAMES: [&str; 2] = ["palisade.yaml", ".palisade.yaml"];
@@ -51,6 +53,8 @@ struct File {
     framework: Option<String>,
     #[serde(default)]
     framework_files: Vec<PathBuf>,
+    #[serde(default)]
+    policies: Vec<PathBuf>,
     #[serde(default)]
     exceptions: Vec<ExceptionEntry>,
 }
@@ -173,8 +177,8 @@ fn parse_severity(text: &str, what: &str, file: &str) -> Result<Severity> {
 }
 
 /// A check named by ID or slug, as its canonical ID.
-fn canonical(name: &str, what: &str, file: &str) -> Result<String> {
-    match palisade_checks::find(name) {
+fn canonical(catalogue: &Catalogue, name: &str, what: &str, file: &str) -> Result<String> {
+    match catalogue.find(name) {
         Some(check) => Ok(check.meta().id.to_string()),
         None => bail!("{file}: {what}: unknown check `{name}` (see `palisade checks list`)"),
     }
@@ -183,7 +187,13 @@ fn canonical(name: &str, what: &str, file: &str) -> Result<String> {
 impl Config {
     /// The scan arguments with the file's values where the command line
     /// gave none, and the engine policy (exceptions, severities).
-    pub fn apply(&self, mut args: ScanArgs) -> Result<Applied> {
+    /// The policy directories the file names, relative to it.
+    pub fn policy_dirs(&self) -> Vec<PathBuf> {
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        self.file.policies.iter().map(|p| base.join(p)).collect()
+    }
+
+    pub fn apply(&self, mut args: ScanArgs, catalogue: &Catalogue) -> Result<Applied> {
         let f = &self.file;
         let file = self.path.display().to_string();
         if args.select.is_empty() {
@@ -193,8 +203,9 @@ impl Config {
         // file ignores: the command line wins.
         let named = |token: &String| {
             args.select.iter().any(|s| {
-                palisade_checks::find(s)
-                    .zip(palisade_checks::find(token))
+                catalogue
+                    .find(s)
+                    .zip(catalogue.find(token))
                     .is_some_and(|(a, b)| a.meta().id == b.meta().id)
             })
         };
@@ -240,7 +251,7 @@ impl Config {
         for (check, severity) in &f.severity {
             let what = format!("severity.{check}");
             policy.severities.push((
-                canonical(check, &what, &file)?,
+                canonical(catalogue, check, &what, &file)?,
                 parse_severity(severity, &what, &file)?,
             ));
         }
@@ -254,7 +265,7 @@ impl Config {
             }
             let checks = names
                 .iter()
-                .map(|n| canonical(n, &origin, &file))
+                .map(|n| canonical(catalogue, n, &origin, &file))
                 .collect::<Result<Vec<_>>>()?;
             let Some(reason) = entry.reason.clone().filter(|r| !r.trim().is_empty()) else {
                 bail!("{file}: {origin}: an exception needs a `reason`");

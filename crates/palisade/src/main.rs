@@ -7,6 +7,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod baseline;
+mod catalogue;
 mod cli;
 mod cluster;
 mod commands;
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
         cli::Command::Serve { command } => commands::serve::run(command),
         cli::Command::Admission { command } => commands::admission::run(command),
         cli::Command::Checks { command } => commands::checks::run(command),
+        cli::Command::Policy { command } => commands::policy::run(command),
         cli::Command::Rbac { command } => commands::rbac::run(command),
     };
     match result {

@@ -23,6 +23,12 @@ pub enum Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModeSource {
     Default,
+    /// The namespace's `palisade.dev/mode` label, which the webhook
+    /// configuration turns into the path it calls (`/validate/warn`).
+    Label,
+    /// The server's configuration (`--namespace-mode`), which wins over
+    /// the label: changing a namespace's labels should not be enough to
+    /// leave enforcement.
     Namespace,
 }
 
@@ -51,14 +57,19 @@ impl Default for Modes {
 impl Modes {
     /// The mode for a namespace (`None` for cluster-scoped objects), or
     /// `None` when the namespace is exempt.
-    pub fn for_namespace(&self, namespace: Option<&str>) -> Option<(Mode, ModeSource)> {
+    pub fn for_namespace(
+        &self,
+        namespace: Option<&str>,
+        label: Option<Mode>,
+    ) -> Option<(Mode, ModeSource)> {
         let namespace = namespace.unwrap_or("");
         if self.exempt.contains(namespace) {
             return None;
         }
-        Some(match self.namespaces.get(namespace) {
-            Some(mode) => (*mode, ModeSource::Namespace),
-            None => (self.default, ModeSource::Default),
+        Some(match (self.namespaces.get(namespace), label) {
+            (Some(mode), _) => (*mode, ModeSource::Namespace),
+            (None, Some(mode)) => (mode, ModeSource::Label),
+            (None, None) => (self.default, ModeSource::Default),
         })
     }
 }
@@ -112,7 +123,11 @@ impl Admission {
         }
     }
 
-    fn findings_of(&self, object: &serde_json::Value) -> Vec<Finding> {
+    fn findings_of(
+        &self,
+        object: &serde_json::Value,
+        request: Option<&AdmissionRequest>,
+    ) -> Vec<Finding> {
         let source = SourceRef {
             file: Arc::from("admission"),
             spans: Arc::new(SpanIndex::default()),
@@ -123,12 +138,23 @@ impl Admission {
             return Vec::new();
         };
         let mut outcome = Outcome::default();
-        self.engine.evaluate(resource, &mut outcome);
+        match request {
+            // User policies read the request (`input.review`, `request`).
+            Some(request) => palisade_policy::with_request(request.for_policies(object), || {
+                self.engine.evaluate(resource, &mut outcome)
+            }),
+            None => self.engine.evaluate(resource, &mut outcome),
+        }
         // Excepted findings (annotations, configuration) do not count.
         outcome.findings
     }
 
     pub fn decide(&self, request: &AdmissionRequest) -> Decision {
+        self.decide_labelled(request, None)
+    }
+
+    /// [`Admission::decide`] for a namespace whose label chose `label`.
+    pub fn decide_labelled(&self, request: &AdmissionRequest, label: Option<Mode>) -> Decision {
         let unjudged = |response| Decision {
             response,
             findings: Vec::new(),
@@ -144,19 +170,22 @@ impl Admission {
                 return unjudged(Self::allow(&request.uid));
             }
         }
-        let Some((mode, _)) = self.modes.for_namespace(request.namespace.as_deref()) else {
+        let Some((mode, _)) = self
+            .modes
+            .for_namespace(request.namespace.as_deref(), label)
+        else {
             return unjudged(Self::allow(&request.uid));
         };
         let Some(object) = request.object.as_ref().filter(|o| o.is_object()) else {
             return unjudged(Self::allow(&request.uid));
         };
-        let mut findings = self.findings_of(object);
+        let mut findings = self.findings_of(object, Some(request));
         if operation == "UPDATE" && !self.judge_unchanged {
             // An update is blamed only for what it changes: problems the
             // old object already had are not its doing.
             if let Some(old) = request.old_object.as_ref().filter(|o| o.is_object()) {
                 let before: HashSet<String> = self
-                    .findings_of(old)
+                    .findings_of(old, None)
                     .iter()
                     .map(Finding::fingerprint)
                     .collect();
@@ -221,12 +250,16 @@ pub fn single_object_checks(
 
 /// The engine admission judges with: the checks `palisade scan` would
 /// select from `catalogue` (those needing configuration stay off), less
-/// those that need the whole inventory.
+/// those that need the whole inventory, with the configuration's
+/// exceptions and severities.
 pub fn engine(
-    catalogue: &[&'static dyn palisade_core::Check],
+    catalogue: &'static [&'static dyn palisade_core::Check],
+    selection: &palisade_engine::Selection,
     settings: palisade_core::Settings,
+    policy: palisade_engine::Policy,
 ) -> Result<Engine, palisade_engine::SelectionError> {
-    let selected =
-        palisade_engine::select(catalogue, &palisade_engine::Selection::default(), &settings)?;
-    Ok(Engine::new(single_object_checks(&selected), settings).with_catalogue(catalogue))
+    let selected = palisade_engine::select(catalogue, selection, &settings)?;
+    Ok(Engine::new(single_object_checks(&selected), settings)
+        .with_catalogue(catalogue)
+        .with_policy(policy))
 }

@@ -53,6 +53,38 @@ pub struct AdmissionRequest {
     pub old_object: Option<Value>,
     #[serde(default)]
     pub dry_run: Option<bool>,
+    /// The rest is for user policies (`input.review` in Rego, `request`
+    /// in CEL): the kind and resource, who asks, and the options.
+    #[serde(default)]
+    pub kind: Option<Value>,
+    #[serde(default)]
+    pub resource: Option<Value>,
+    #[serde(default)]
+    pub user_info: Option<Value>,
+    #[serde(default)]
+    pub options: Option<Value>,
+}
+
+impl AdmissionRequest {
+    /// The request as user policies read it, with `object` in place of
+    /// the object actually judged.
+    pub fn for_policies(&self, object: &Value) -> Value {
+        let or_null = |v: &Option<Value>| v.clone().unwrap_or(Value::Null);
+        serde_json::json!({
+            "uid": self.uid,
+            "kind": or_null(&self.kind),
+            "resource": or_null(&self.resource),
+            "subResource": self.sub_resource,
+            "name": self.name,
+            "namespace": self.namespace,
+            "operation": self.operation,
+            "userInfo": self.user_info.clone().unwrap_or_else(|| serde_json::json!({})),
+            "object": object,
+            "oldObject": or_null(&self.old_object),
+            "dryRun": self.dry_run.unwrap_or(false),
+            "options": or_null(&self.options),
+        })
+    }
 }
 
 impl AdmissionRequest {

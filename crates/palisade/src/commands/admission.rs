@@ -5,13 +5,112 @@ use std::io::Write;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::{AdmissionCommand, ManifestsArgs};
+use crate::cli::{AdmissionCommand, CertsArgs, ManifestsArgs};
 use crate::exit;
 
 pub fn run(command: AdmissionCommand) -> Result<u8> {
     match command {
         AdmissionCommand::Manifests(args) => manifests(args),
+        AdmissionCommand::Certs(args) => certs(args),
     }
+}
+
+/// Writes a file only the owner can read (private keys), or any file,
+/// refusing to replace one unless asked.
+fn write_file(path: &std::path::Path, contents: &str, private: bool, force: bool) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    options.mode(if private { 0o600 } else { 0o644 });
+    let mut file = options.open(path).with_context(|| {
+        if path.exists() && !force {
+            format!("{} exists (--force replaces it)", path.display())
+        } else {
+            format!("cannot write {}", path.display())
+        }
+    })?;
+    file.write_all(contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A CA and a serving certificate it signs, for the webhook's Service.
+fn certs(args: CertsArgs) -> Result<u8> {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
+        KeyPair, KeyUsagePurpose,
+    };
+    if args.days == 0 {
+        bail!("--days must be at least 1");
+    }
+    let host = format!("{}.{}.svc", args.service, args.namespace);
+    let mut names = vec![
+        host.clone(),
+        format!("{host}.cluster.local"),
+        format!("{}.{}", args.service, args.namespace),
+    ];
+    names.extend(args.extra_names.iter().cloned());
+    let now = time::OffsetDateTime::now_utc();
+    // An hour of slack for clocks that lag behind this one.
+    let not_before = now - time::Duration::hours(1);
+    let days = i64::from(args.days);
+
+    let ca_key = KeyPair::generate().context("cannot make the CA's key")?;
+    let mut ca = CertificateParams::new(Vec::<String>::new()).context("CA parameters")?;
+    ca.distinguished_name
+        .push(DnType::CommonName, format!("palisade webhook CA ({host})"));
+    ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    ca.not_before = not_before;
+    ca.not_after = now + time::Duration::days(days * 10);
+    let ca_cert = ca.self_signed(&ca_key).context("cannot sign the CA")?;
+
+    let key = KeyPair::generate().context("cannot make the serving key")?;
+    let mut serving = CertificateParams::new(names.clone())
+        .with_context(|| format!("invalid name among {}", names.join(", ")))?;
+    serving
+        .distinguished_name
+        .push(DnType::CommonName, host.clone());
+    serving.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    serving.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    serving.use_authority_key_identifier_extension = true;
+    serving.not_before = not_before;
+    serving.not_after = now + time::Duration::days(days);
+    let issuer = Issuer::new(ca, ca_key);
+    let cert = serving
+        .signed_by(&key, &issuer)
+        .context("cannot sign the serving certificate")?;
+
+    std::fs::create_dir_all(&args.out_dir)
+        .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
+    let dir = &args.out_dir;
+    write_file(&dir.join("ca.crt"), &ca_cert.pem(), false, args.force)?;
+    write_file(
+        &dir.join("ca.key"),
+        &issuer.key().serialize_pem(),
+        true,
+        args.force,
+    )?;
+    write_file(&dir.join("tls.crt"), &cert.pem(), false, args.force)?;
+    write_file(&dir.join("tls.key"), &key.serialize_pem(), true, args.force)?;
+    eprintln!(
+        "palisade: wrote ca.crt, ca.key, tls.crt and tls.key to {} for {} (valid {} days).\n\
+         Next: kubectl -n {} create secret tls palisade-webhook-tls --cert {}/tls.crt --key {}/tls.key\n\
+         and palisade admission manifests --namespace {} --ca-bundle {}/ca.crt --image IMAGE",
+        dir.display(),
+        names.join(", "),
+        args.days,
+        args.namespace,
+        dir.display(),
+        dir.display(),
+        args.namespace,
+        dir.display()
+    );
+    Ok(exit::CLEAN)
 }
 
 /// Standard base64, for the webhook's `caBundle`.
@@ -36,6 +135,55 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// One entry of the ValidatingWebhookConfiguration.
+fn webhook_entry(
+    ns: &str,
+    ca_bundle: &str,
+    name: &str,
+    path: &str,
+    operator: &str,
+    labels: &str,
+    failure: &str,
+) -> String {
+    format!(
+        r#"- name: {name}.palisade.dev
+  admissionReviewVersions: ["v1"]
+  sideEffects: None
+  failurePolicy: {failure}
+  matchPolicy: Equivalent
+  timeoutSeconds: 10
+  clientConfig:
+    service:
+      namespace: {ns}
+      name: palisade-webhook
+      path: {path}
+      port: 443
+    caBundle: {ca_bundle}
+  namespaceSelector:
+    matchExpressions:
+    - key: kubernetes.io/metadata.name
+      operator: NotIn
+      values: ["{ns}", "kube-system", "kube-public", "kube-node-lease"]
+    - key: palisade.dev/mode
+      operator: {operator}
+      values: {labels}
+  rules:
+  - operations: ["CREATE", "UPDATE"]
+    apiGroups: [""]
+    apiVersions: ["v1"]
+    resources: ["pods", "pods/ephemeralcontainers", "replicationcontrollers", "podtemplates"]
+  - operations: ["CREATE", "UPDATE"]
+    apiGroups: ["apps"]
+    apiVersions: ["v1"]
+    resources: ["deployments", "statefulsets", "daemonsets", "replicasets"]
+  - operations: ["CREATE", "UPDATE"]
+    apiGroups: ["batch"]
+    apiVersions: ["v1"]
+    resources: ["jobs", "cronjobs"]
+"#
+    )
+}
+
 fn manifests(args: ManifestsArgs) -> Result<u8> {
     let ns = &args.namespace;
     if ns.is_empty()
@@ -51,6 +199,21 @@ fn manifests(args: ManifestsArgs) -> Result<u8> {
         bail!("{}: not a PEM certificate", args.ca_bundle.display());
     }
     let ca_bundle = base64(&ca);
+    let webhooks: String = [
+        ("validate", "/validate", "NotIn", "Fail"),
+        ("warn", "/validate/warn", "In", "Ignore"),
+        ("audit", "/validate/audit", "In", "Ignore"),
+    ]
+    .iter()
+    .map(|(name, path, operator, failure)| {
+        let labels = if *operator == "NotIn" {
+            r#"["warn", "audit"]"#.to_string()
+        } else {
+            format!(r#"["{name}"]"#)
+        };
+        webhook_entry(ns, &ca_bundle, name, path, operator, &labels, failure)
+    })
+    .collect();
     let image = &args.image;
     let replicas = args.replicas;
     let text = format!(
@@ -242,45 +405,16 @@ spec:
     targetPort: https
     protocol: TCP
 ---
-# Fails closed (failurePolicy: Fail) with a timeout above the webhook's own
+# One webhook per mode, chosen by the namespace label palisade.dev/mode
+# (enforce when absent): enforce fails closed (failurePolicy: Fail), warn
+# and audit never deny and so fail open. Timeouts are above the server's own
 # deadline; palisade's namespace and the control plane's are not judged.
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingWebhookConfiguration
 metadata:
   name: palisade
 webhooks:
-- name: validate.palisade.dev
-  admissionReviewVersions: ["v1"]
-  sideEffects: None
-  failurePolicy: Fail
-  matchPolicy: Equivalent
-  timeoutSeconds: 10
-  clientConfig:
-    service:
-      namespace: {ns}
-      name: palisade-webhook
-      path: /validate
-      port: 443
-    caBundle: {ca_bundle}
-  namespaceSelector:
-    matchExpressions:
-    - key: kubernetes.io/metadata.name
-      operator: NotIn
-      values: ["{ns}", "kube-system", "kube-public", "kube-node-lease"]
-  rules:
-  - operations: ["CREATE", "UPDATE"]
-    apiGroups: [""]
-    apiVersions: ["v1"]
-    resources: ["pods", "pods/ephemeralcontainers", "replicationcontrollers", "podtemplates"]
-  - operations: ["CREATE", "UPDATE"]
-    apiGroups: ["apps"]
-    apiVersions: ["v1"]
-    resources: ["deployments", "statefulsets", "daemonsets", "replicasets"]
-  - operations: ["CREATE", "UPDATE"]
-    apiGroups: ["batch"]
-    apiVersions: ["v1"]
-    resources: ["jobs", "cronjobs"]
-"#
+{webhooks}"#
     );
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;

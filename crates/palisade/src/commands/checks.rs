@@ -5,17 +5,25 @@ use std::io::{self, Write};
 use anyhow::{bail, Context, Result};
 use palisade_report::docs::check_page;
 
+use crate::catalogue::Catalogue;
 use crate::cli::{ChecksCommand, Format};
 use crate::exit;
 
 pub fn run(command: ChecksCommand) -> Result<u8> {
-    let catalogue = palisade_checks::catalogue();
+    let loaded = match &command {
+        ChecksCommand::List { policies, .. } | ChecksCommand::Explain { policies, .. } => {
+            Catalogue::load(&policies.dirs, policies.policy_time_limit)?
+        }
+        ChecksCommand::Docs { .. } => Catalogue::built_in(),
+    };
+    let catalogue = loaded.checks;
     let controls = crate::frameworks::controls_by_check();
     let controls_of = |id: &str| controls.get(id).cloned().unwrap_or_default();
     let mut out = io::stdout().lock();
     match command {
         ChecksCommand::List {
             format: Format::Table,
+            ..
         } => {
             writeln!(
                 out,
@@ -43,6 +51,7 @@ pub fn run(command: ChecksCommand) -> Result<u8> {
         }
         ChecksCommand::List {
             format: Format::Json,
+            ..
         } => {
             let list: Vec<serde_json::Value> = catalogue
                 .iter()
@@ -62,8 +71,8 @@ pub fn run(command: ChecksCommand) -> Result<u8> {
             serde_json::to_writer_pretty(&mut out, &list)?;
             writeln!(out)?;
         }
-        ChecksCommand::Explain { id } => {
-            let Some(check) = palisade_checks::find(&id) else {
+        ChecksCommand::Explain { id, .. } => {
+            let Some(check) = loaded.find(&id) else {
                 bail!("unknown check `{id}` (see `palisade checks list`)");
             };
             write!(

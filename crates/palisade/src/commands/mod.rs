@@ -3,6 +3,7 @@ pub mod checks;
 pub mod diff;
 pub mod frameworks;
 pub mod node;
+pub mod policy;
 pub mod rbac;
 pub mod scan;
 pub mod serve;

@@ -17,6 +17,7 @@ use palisade_report::sarif::SarifReporter;
 use palisade_report::table::TableReporter;
 use palisade_report::Reporter;
 
+use crate::catalogue::Catalogue;
 use crate::cli::{ReportFormat, ScanArgs, Threshold};
 use crate::cluster;
 use crate::exit;
@@ -24,33 +25,21 @@ use crate::pipeline;
 
 pub fn run(args: ScanArgs) -> Result<u8> {
     let config = crate::config::find(args.config.as_deref(), args.no_config)?;
+    let mut policy_dirs = config
+        .as_ref()
+        .map(crate::config::Config::policy_dirs)
+        .unwrap_or_default();
+    policy_dirs.extend(args.policies.dirs.iter().cloned());
+    let catalogue = Catalogue::load(&policy_dirs, args.policies.policy_time_limit)?;
     let (args, policy, config_notices) = match &config {
         Some(config) => {
-            let applied = config.apply(args)?;
+            let applied = config.apply(args, &catalogue)?;
             (applied.args, applied.policy, applied.notices)
         }
         None => (args, palisade_engine::Policy::default(), Vec::new()),
     };
-    let pss_version: PssVersion = args.pss_version.as_deref().unwrap_or("latest").parse()?;
-    let settings = Settings {
-        pss_version,
-        allowed_registries: args
-            .allowed_registries
-            .iter()
-            .map(|r| {
-                // `https://registry.example.com/` names the registry too.
-                let r = r.trim();
-                let r = r
-                    .strip_prefix("https://")
-                    .or_else(|| r.strip_prefix("http://"))
-                    .unwrap_or(r);
-                r.trim_end_matches('/').to_string()
-            })
-            .filter(|r| !r.is_empty())
-            .collect(),
-        secret_max_age_days: args.secret_max_age.unwrap_or(90),
-        ..Settings::default()
-    };
+    let settings = settings_of(&args)?;
+    let pss_version = settings.pss_version;
     let frameworks = crate::frameworks::load(&args.framework_files)?;
     let framework = match &args.framework {
         Some(name) => Some(palisade_frameworks::find(&frameworks, name)?.clone()),
@@ -59,31 +48,8 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let checks = if args.parse_only {
         Vec::new()
     } else {
-        // `--select "PAL-WL-003, PAL-WL-005"` and trailing commas are fine.
-        let tokens = |list: &[String]| -> Vec<String> {
-            list.iter()
-                .map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .collect()
-        };
-        let selection = Selection {
-            select: tokens(&args.select),
-            ignore: tokens(&args.ignore),
-            framework: framework.as_ref().map(|f| FrameworkSelection {
-                name: f.name.clone(),
-                checks: palisade_frameworks::checks_of(f)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-            }),
-            min_severity: args.min_severity,
-            severity_overrides: policy
-                .severities
-                .iter()
-                .map(|(id, s)| (id.clone(), *s))
-                .collect(),
-        };
-        select(palisade_checks::catalogue(), &selection, &settings)?
+        let selection = selection_of(&args, framework.as_ref(), &policy);
+        select(catalogue.checks, &selection, &settings)?
     };
     if let Some(threads) = args.threads {
         // Only fails if a pool already exists, which cannot happen here.
@@ -122,7 +88,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     }
     let check_count = checks.len();
     let engine = Engine::new(checks, settings)
-        .with_catalogue(palisade_checks::catalogue())
+        .with_catalogue(catalogue.checks)
         .with_policy(policy);
     let timings = std::env::var_os("PALISADE_TIMINGS").is_some();
     let started = Instant::now();
@@ -298,4 +264,62 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     // findings one by one would only delay the exit.
     std::mem::forget(report);
     Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
+}
+
+/// The settings checks read, from the arguments (and the configuration
+/// file applied to them).
+pub fn settings_of(args: &ScanArgs) -> Result<Settings> {
+    let pss_version: PssVersion = args.pss_version.as_deref().unwrap_or("latest").parse()?;
+    Ok(Settings {
+        pss_version,
+        allowed_registries: args
+            .allowed_registries
+            .iter()
+            .map(|r| {
+                // `https://registry.example.com/` names the registry too.
+                let r = r.trim();
+                let r = r
+                    .strip_prefix("https://")
+                    .or_else(|| r.strip_prefix("http://"))
+                    .unwrap_or(r);
+                r.trim_end_matches('/').to_string()
+            })
+            .filter(|r| !r.is_empty())
+            .collect(),
+        secret_max_age_days: args.secret_max_age.unwrap_or(90),
+        ..Settings::default()
+    })
+}
+
+/// Which checks run, from the arguments, the framework and the
+/// configuration's severity overrides.
+pub fn selection_of(
+    args: &ScanArgs,
+    framework: Option<&palisade_frameworks::Framework>,
+    policy: &palisade_engine::Policy,
+) -> Selection {
+    // `--select "PAL-WL-003, PAL-WL-005"` and trailing commas are fine.
+    let tokens = |list: &[String]| -> Vec<String> {
+        list.iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    Selection {
+        select: tokens(&args.select),
+        ignore: tokens(&args.ignore),
+        framework: framework.map(|f| FrameworkSelection {
+            name: f.name.clone(),
+            checks: palisade_frameworks::checks_of(f)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        }),
+        min_severity: args.min_severity,
+        severity_overrides: policy
+            .severities
+            .iter()
+            .map(|(id, s)| (id.clone(), *s))
+            .collect(),
+    }
 }

@@ -3,11 +3,12 @@
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use palisade_core::Settings;
+use palisade_core::Severity;
 use palisade_server::admission::{Admission, Mode, Modes};
 use palisade_server::http::{Limits, Webhook};
 
-use crate::cli::{AdmissionArgs, AdmissionMode, ServeCommand};
+use crate::catalogue::Catalogue;
+use crate::cli::{AdmissionArgs, AdmissionMode, ScanArgs, ServeCommand, Threshold};
 use crate::exit;
 
 fn mode(mode: AdmissionMode) -> Mode {
@@ -44,14 +45,50 @@ fn admission(args: AdmissionArgs) -> Result<u8> {
         modes.namespaces.insert(namespace.to_string(), chosen);
     }
     modes.exempt.extend(args.exempt_namespaces.iter().cloned());
+    // The same configuration file as `palisade scan`, so that the gate and
+    // the scan agree: checks, severities, settings, exceptions, policies.
+    let config = match &args.config {
+        Some(path) => crate::config::find(Some(path), false)?,
+        None => None,
+    };
+    let mut policy_dirs = config
+        .as_ref()
+        .map(crate::config::Config::policy_dirs)
+        .unwrap_or_default();
+    policy_dirs.extend(args.policies.dirs.iter().cloned());
+    let catalogue = Catalogue::load(&policy_dirs, args.policies.policy_time_limit)?;
+    let (scan_args, policy) = match &config {
+        Some(config) => {
+            let applied = config.apply(ScanArgs::defaults(), &catalogue)?;
+            for notice in &applied.notices {
+                eprintln!("palisade: warning: {notice}");
+            }
+            (applied.args, applied.policy)
+        }
+        None => (ScanArgs::defaults(), palisade_engine::Policy::default()),
+    };
+    let fail_on = match (args.fail_on, scan_args.fail_on) {
+        (Some(severity), _) | (None, Some(Threshold::Severity(severity))) => severity,
+        (None, None) => Severity::Low,
+        (None, Some(Threshold::None)) => bail!(
+            "the configuration's `fail-on: none` would never deny; give --fail-on, or use --default-mode warn"
+        ),
+    };
+    let settings = super::scan::settings_of(&scan_args)?;
+    let selection = super::scan::selection_of(&scan_args, None, &policy);
     let engine =
-        palisade_server::admission::engine(palisade_checks::catalogue(), Settings::default())?;
+        palisade_server::admission::engine(catalogue.checks, &selection, settings, policy)?;
+    eprintln!(
+        "palisade: judging with {} checks ({} user policies)",
+        engine.checks().len(),
+        catalogue.policies.policies.len()
+    );
     let tls = palisade_server::tls::server_config(&args.tls_cert, &args.tls_key)?;
     let limits = Limits {
         deadline: Duration::from_secs(args.deadline.max(1)),
         ..Limits::default()
     };
-    let webhook = Webhook::new(Admission::new(engine, modes, args.fail_on, false), limits);
+    let webhook = Webhook::new(Admission::new(engine, modes, fail_on, false), limits);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

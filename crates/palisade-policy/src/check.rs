@@ -1,0 +1,80 @@
+//! A user policy as a palisade check: the engine runs it like any other,
+//! so its findings reach every report, exception and the webhook alike.
+
+use palisade_core::{Check, CheckContext, CheckMeta, FieldPath, Resource};
+
+use crate::cel::CelPolicy;
+use crate::location::parse_field_path;
+use crate::prepared::with_prepared;
+use crate::rego::RegoPolicy;
+use crate::verdict::Verdict;
+
+pub enum Logic {
+    Rego(RegoPolicy),
+    Cel(CelPolicy),
+}
+
+impl Logic {
+    pub fn language(&self) -> &'static str {
+        match self {
+            Logic::Rego(_) => "Rego",
+            Logic::Cel(_) => "CEL",
+        }
+    }
+}
+
+pub struct UserCheck {
+    pub(crate) meta: &'static CheckMeta,
+    pub(crate) logic: Logic,
+}
+
+impl UserCheck {
+    pub fn logic(&self) -> &Logic {
+        &self.logic
+    }
+
+    fn verdict(&self, object: &Resource) -> Verdict {
+        with_prepared(object, |inputs| match &self.logic {
+            Logic::Rego(policy) => policy.evaluate(inputs),
+            Logic::Cel(policy) => policy.evaluate(inputs),
+        })
+    }
+}
+
+impl Check for UserCheck {
+    fn meta(&self) -> &'static CheckMeta {
+        self.meta
+    }
+
+    fn check_object(&self, object: &Resource, cx: &mut CheckContext<'_>) {
+        let verdict = self.verdict(object);
+        if let Some(error) = verdict.error {
+            // Failing closed: an object a policy cannot judge is not
+            // declared compliant (and the webhook denies it in enforce
+            // mode, as the API server would with failurePolicy Fail).
+            cx.fail(
+                FieldPath::root(),
+                format!("the policy could not be evaluated: {error}"),
+            );
+            return;
+        }
+        for violation in verdict.violations {
+            let path = violation
+                .path
+                .as_deref()
+                .and_then(parse_field_path)
+                .unwrap_or_default();
+            let message = violation
+                .message
+                .filter(|m| !m.trim().is_empty())
+                .unwrap_or_else(|| self.meta.title.to_string());
+            cx.fail(path, message);
+        }
+        if verdict.dropped > 0 {
+            cx.fail(
+                FieldPath::root(),
+                format!("and {} more violations of this policy", verdict.dropped),
+            );
+        }
+    }
+}
