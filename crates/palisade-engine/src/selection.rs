@@ -51,7 +51,11 @@ fn matches(meta: &CheckMeta, token: &str) -> bool {
     meta.id == token_upper
         || meta.slug == token
         || meta.area() == token_upper
-        || (token_upper.starts_with("PAL-") && meta.id.starts_with(&token_upper))
+        // An ID prefix at a dash: `PAL-WL`, or `ACME` for users' policies.
+        || meta
+            .id
+            .strip_prefix(token_upper.as_str())
+            .is_some_and(|rest| rest.starts_with('-'))
 }
 
 fn pss_profile(framework: &str) -> Option<PssLevel> {

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kube_cel::cel::{self, Context, Program};
-use kube_cel::KubeCelExt;
+use cel_lang::{self as cel, Context, Program};
 use serde_json::Value;
 
 use crate::prepared::{cel_value, Prepared};
@@ -17,7 +16,11 @@ use crate::verdict::{Verdict, Violation};
 
 thread_local! {
     /// The functions, registered once per thread.
-    static ROOT: Context<'static> = Context::default().with_all();
+    static ROOT: Context<'static> = {
+        let mut root = Context::default();
+        kube_cel::register_all(&mut root);
+        root
+    };
 }
 
 struct Named {

@@ -194,7 +194,11 @@ fn load_one(dir: &Path, options: LoadOptions) -> Result<LoadedPolicy, Vec<LoadEr
         }]
     };
     let value = read_yaml(&file).map_err(|e| vec![e])?;
-    let spec: PolicySpec = serde_json::from_value(value).map_err(|e| at(e.to_string()))?;
+    let mut spec: PolicySpec = serde_json::from_value(value).map_err(|e| at(e.to_string()))?;
+    // A `policy.rego` beside the declaration is the policy's logic.
+    if spec.rego.is_none() && spec.cel.is_none() && dir.join("policy.rego").is_file() {
+        spec.rego = Some(crate::spec::RegoSpec::default());
+    }
     let problems = spec::validate(&spec);
     if !problems.is_empty() {
         return Err(problems

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use kube_cel::cel;
+use cel_lang as cel;
 use palisade_core::{Resource, ResourceId};
 use serde::Deserialize;
 use serde_json::Value;
@@ -80,7 +80,19 @@ impl Prepared<'_> {
 
     pub fn rego_review(&mut self) -> &regorus::Value {
         if self.cache.rego_review.is_none() {
-            let review = regorus_value(self.review());
+            // The object is converted once, for both forms.
+            let object = self.rego_object().clone();
+            let mut review = regorus::Value::new_object();
+            if let (Value::Object(fields), Ok(map)) = (self.review(), review.as_object_mut()) {
+                for (key, value) in fields {
+                    let converted = if key == "object" {
+                        object.clone()
+                    } else {
+                        regorus_value(value)
+                    };
+                    map.insert(regorus::Value::from(key.as_str()), converted);
+                }
+            }
             self.cache.rego_review = Some(review);
         }
         self.cache

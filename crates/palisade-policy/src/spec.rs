@@ -10,7 +10,8 @@
 //! remediation: Add a `team` label to the object's metadata.
 //! references: [https://wiki.example.com/labels]
 //! params: {label: team}             # `params` in CEL, `input.parameters` in Rego
-//! rego:                             # either rego …
+//! rego:                             # either rego (the default when
+//!                                   # policy.rego is beside this file) …
 //!   file: policy.rego               # default policy.rego
 //!   input: review                   # review (Gatekeeper) or object; default: guessed
 //! cel:                              # … or cel (ValidatingAdmissionPolicy style)

@@ -1,7 +1,7 @@
 //! The admission decision alone, without HTTP: decode a review of a
 //! typical Deployment, judge it with every single-object check, encode the
 //! answer. Run with `cargo run --release -p palisade-server --example
-//! decide_bench`; prints the latency distribution per request and the
+//! decide_bench [POLICY_DIR]`; prints the latency distribution per request and the
 //! throughput of one thread.
 
 use std::time::Instant;
@@ -10,9 +10,22 @@ use palisade_core::{Settings, Severity};
 use palisade_server::admission::{Admission, AdmissionRequest, Modes};
 use serde_json::json;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
+    // `decide_bench DIR`: with the user policies under DIR as well.
+    let mut checks: Vec<&'static dyn palisade_core::Check> = palisade_checks::catalogue().to_vec();
+    if let Some(dir) = std::env::args().nth(1) {
+        let policies =
+            palisade_policy::load(&[dir.into()], palisade_policy::LoadOptions::default())
+                .expect("policies");
+        checks.extend(policies.checks());
+    }
+    let catalogue: &'static [&'static dyn palisade_core::Check] =
+        Box::leak(checks.into_boxed_slice());
     let engine = palisade_server::admission::engine(
-        palisade_checks::catalogue(),
+        catalogue,
         &palisade_engine::Selection::default(),
         Settings::default(),
         palisade_engine::Policy::default(),

@@ -59,6 +59,11 @@ pub struct Webhook {
     metrics: Metrics,
     limits: Limits,
     slots: Semaphore,
+    /// Where requests are judged: a fixed set of threads, one per core,
+    /// off the runtime's workers. Fixed, because each keeps warm what the
+    /// user policies compile for it (Rego machines, CEL functions); a
+    /// thread per request would build them again and again.
+    judges: rayon::ThreadPool,
 }
 
 type Reply = Response<Full<Bytes>>;
@@ -83,13 +88,25 @@ fn mode_name(mode: Mode) -> &'static str {
 }
 
 impl Webhook {
-    pub fn new(admission: Admission, limits: Limits) -> Arc<Webhook> {
-        Arc::new(Webhook {
+    pub fn new(
+        admission: Admission,
+        limits: Limits,
+    ) -> Result<Arc<Webhook>, rayon::ThreadPoolBuildError> {
+        let judges = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("palisade-judge-{i}"))
+            // A panic while judging loses that request only (its sender
+            // is dropped and the client gets a 500), never the server.
+            .panic_handler(|_| {
+                eprintln!("palisade: a request could not be judged (internal error)")
+            })
+            .build()?;
+        Ok(Arc::new(Webhook {
             admission: Arc::new(admission),
             metrics: Metrics::default(),
             slots: Semaphore::new(limits.max_in_flight.max(1)),
             limits,
-        })
+            judges,
+        }))
     }
 
     async fn route(self: Arc<Self>, request: Request<Incoming>) -> Result<Reply, Infallible> {
@@ -160,7 +177,11 @@ impl Webhook {
             Err(e) => return rejected(StatusCode::BAD_REQUEST, e.to_string()),
         };
         let admission = Arc::clone(&self.admission);
-        let judged = tokio::task::spawn_blocking(move || admission.decide_labelled(&review, label));
+        let (verdict, judged) = tokio::sync::oneshot::channel();
+        self.judges.spawn(move || {
+            // The receiver is gone when the deadline passed first.
+            let _ = verdict.send(admission.decide_labelled(&review, label));
+        });
         let decision = match tokio::time::timeout(remaining(), judged).await {
             Ok(Ok(decision)) => decision,
             Ok(Err(_)) => {

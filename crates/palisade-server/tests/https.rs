@@ -69,7 +69,8 @@ fn start(limits: Limits) -> Running {
     let webhook = Webhook::new(
         Admission::new(engine, Modes::default(), Severity::High, false),
         limits,
-    );
+    )
+    .expect("judging threads");
     let tls = palisade_server::tls::server_config(&cert, &key).unwrap();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -1,13 +1,18 @@
 //! `palisade policy test`: every policy's fixtures through the same
-//! engine as a scan, as the built-in checks' harness runs theirs.
+//! engine as a scan, as the built-in checks' harness runs theirs. A
+//! fixture is a manifest, or an `AdmissionReview` whose request (UPDATE,
+//! `oldObject`, `userInfo`) the policy is judged under.
 
 use std::io::{self, Write};
 use std::path::Path;
 
 use anyhow::Result;
+use std::sync::Arc;
+
+use palisade_collect::manifest::{document_chunks, parse_chunk};
 use palisade_collect::{discover, Limits};
-use palisade_core::{Check, Settings};
-use palisade_engine::Engine;
+use palisade_core::{Check, InputError, Pos, Resource, Settings, SourceRef, SpanIndex};
+use palisade_engine::{Engine, Outcome as EngineOutcome};
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
@@ -32,10 +37,54 @@ struct Outcome {
     messages: Vec<String>,
 }
 
+/// The request of a fixture written as an `AdmissionReview` (to test a
+/// policy on UPDATE, with `oldObject`, or as a given user).
+fn review_request(file: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let name = file.display().to_string();
+    let chunk = document_chunks(&text).into_iter().next()?;
+    let document = parse_chunk(&name, chunk, &Limits::default())
+        .into_iter()
+        .next()?
+        .ok()?;
+    let value = document.value;
+    (value.get("kind")?.as_str()? == "AdmissionReview")
+        .then(|| value.get("request").cloned())
+        .flatten()
+}
+
+/// Judges the object of an `AdmissionReview` fixture under its request.
+fn judge_review(engine: &Engine, file: &Path, request: serde_json::Value) -> EngineOutcome {
+    let mut outcome = EngineOutcome::default();
+    let source = SourceRef {
+        file: Arc::from(file.display().to_string()),
+        spans: Arc::new(SpanIndex::default()),
+        base: palisade_core::span::ROOT_HASH,
+        pos: Pos::default(),
+    };
+    let object = request.get("object").cloned().unwrap_or_default();
+    match Resource::from_value(object, source) {
+        Ok(resource) => {
+            palisade_policy::with_request(request, || engine.evaluate(resource, &mut outcome))
+        }
+        Err(_) => outcome.errors.push(InputError::new(
+            file.display().to_string(),
+            None,
+            "the review's request.object is not a Kubernetes object",
+        )),
+    }
+    outcome
+}
+
 fn run_fixture(check: &'static dyn Check, file: &Path, expect: &'static str) -> Outcome {
     let engine = Engine::new(vec![check], Settings::default());
-    let (inputs, mut errors) = discover(&[file.to_path_buf()], false);
-    let outcome = pipeline::scan(&inputs, &engine, &Limits::default());
+    let (outcome, mut errors) = match review_request(file) {
+        Some(request) => (judge_review(&engine, file, request), Vec::new()),
+        None => {
+            let (inputs, errors) = discover(&[file.to_path_buf()], false);
+            (pipeline::scan(&inputs, &engine, &Limits::default()), errors)
+        }
+    };
     errors.extend(outcome.errors);
     let messages: Vec<String> = if errors.is_empty() {
         outcome

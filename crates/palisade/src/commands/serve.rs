@@ -88,7 +88,8 @@ fn admission(args: AdmissionArgs) -> Result<u8> {
         deadline: Duration::from_secs(args.deadline.max(1)),
         ..Limits::default()
     };
-    let webhook = Webhook::new(Admission::new(engine, modes, fail_on, false), limits);
+    let webhook = Webhook::new(Admission::new(engine, modes, fail_on, false), limits)
+        .context("cannot start the judging threads")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
