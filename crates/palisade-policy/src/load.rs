@@ -31,12 +31,16 @@ pub struct LoadError {
 pub struct LoadOptions {
     /// How long one policy may take on one object.
     pub time_limit: Duration,
+    /// Bytes one Rego rule may allocate on one object (counted by the
+    /// allocator, for rules run as bytecode).
+    pub memory_limit: u64,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             time_limit: Duration::from_millis(100),
+            memory_limit: 64 << 20,
         }
     }
 }
@@ -239,7 +243,7 @@ fn load_one(dir: &Path, options: LoadOptions) -> Result<LoadedPolicy, Vec<LoadEr
                 &source,
                 rego.input,
                 spec.params.as_ref(),
-                options.time_limit,
+                options,
                 key,
             )
             .map_err(|message| {

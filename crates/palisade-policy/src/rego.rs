@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroU64};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,6 +31,7 @@ pub struct RegoPolicy {
     programs: Vec<Option<Arc<regorus::rvm::program::Program>>>,
     data: regorus::Value,
     time_limit: Duration,
+    memory_limit: u64,
     /// The rules to read, as `data.<package>.<rule>`.
     rules: Vec<String>,
     form: InputForm,
@@ -58,9 +59,10 @@ impl RegoPolicy {
         source: &str,
         form: Option<InputForm>,
         params: Option<&Value>,
-        time_limit: Duration,
+        limits: crate::LoadOptions,
         key: usize,
     ) -> Result<RegoPolicy, String> {
+        let time_limit = limits.time_limit;
         let build = |v0: bool| -> Result<(regorus::Engine, String), String> {
             let mut engine = regorus::Engine::new();
             engine.set_rego_v0(v0);
@@ -119,7 +121,15 @@ impl RegoPolicy {
         let mut probe = engine.clone();
         probe.set_input(regorus::Value::new_object());
         for rule in &rules {
-            probe.eval_rule(rule.clone()).map_err(|e| e.to_string())?;
+            if let Err(e) = probe.eval_rule(rule.clone()) {
+                // Running out of time on an empty input is not a mistake
+                // in the text; anything else is.
+                if e.downcast_ref::<regorus::utils::limits::LimitError>()
+                    .is_none()
+                {
+                    return Err(e.to_string());
+                }
+            }
         }
         let programs = rules
             .iter()
@@ -130,6 +140,7 @@ impl RegoPolicy {
             programs,
             data,
             time_limit,
+            memory_limit: limits.memory_limit,
             rules,
             form,
             parameters,
@@ -192,6 +203,9 @@ impl RegoPolicy {
                 vm.set_data(self.data.clone()).ok()?;
                 vm.set_max_instructions(MAX_INSTRUCTIONS);
                 vm.set_execution_timer_config(Some(timer(self.time_limit)));
+                vm.set_memory_budget_config(Some(regorus::MemoryBudgetConfig {
+                    limit: NonZeroU64::new(self.memory_limit).unwrap_or(NonZeroU64::MIN),
+                }));
                 Some(vm)
             })
             .collect();

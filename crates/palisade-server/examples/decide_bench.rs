@@ -10,8 +10,7 @@ use palisade_core::{Settings, Severity};
 use palisade_server::admission::{Admission, AdmissionRequest, Modes};
 use serde_json::json;
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The allocator is the binary's: mimalloc, declared by regorus.
 
 fn main() {
     // `decide_bench DIR`: with the user policies under DIR as well.

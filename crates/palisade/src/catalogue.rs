@@ -2,7 +2,6 @@
 //! (`--policies DIR`, or `policies:` in the configuration file).
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::{bail, Result};
 use palisade_core::Check;
@@ -25,13 +24,10 @@ impl Catalogue {
 
     /// palisade's checks and the policies under `dirs`, each policy
     /// checked against the built-in IDs and slugs.
-    pub fn load(dirs: &[PathBuf], time_limit_ms: u64) -> Result<Catalogue> {
+    pub fn load(dirs: &[PathBuf], options: LoadOptions) -> Result<Catalogue> {
         if dirs.is_empty() {
             return Ok(Catalogue::built_in());
         }
-        let options = LoadOptions {
-            time_limit: Duration::from_millis(time_limit_ms.max(1)),
-        };
         let policies = palisade_policy::load(dirs, options).map_err(|errors| {
             let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
             anyhow::anyhow!(

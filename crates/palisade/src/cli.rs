@@ -532,6 +532,19 @@ pub struct PolicyArgs {
     /// beyond it the policy fails on that object.
     #[arg(long, default_value_t = 100, value_name = "MS")]
     pub policy_time_limit: u64,
+    /// How much one Rego rule may allocate on one object, in MiB; beyond
+    /// it the policy fails on that object.
+    #[arg(long, default_value_t = 64, value_name = "MIB")]
+    pub policy_memory_limit: u64,
+}
+
+impl PolicyArgs {
+    pub fn limits(&self) -> palisade_policy::LoadOptions {
+        palisade_policy::LoadOptions {
+            time_limit: std::time::Duration::from_millis(self.policy_time_limit.max(1)),
+            memory_limit: self.policy_memory_limit.max(1) << 20,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -606,7 +619,6 @@ pub struct PolicyTestArgs {
     pub dirs: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// As for scan.
-    #[arg(long, default_value_t = 100, value_name = "MS")]
-    pub policy_time_limit: u64,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
 }

@@ -3,8 +3,10 @@
 //! README.md).
 #![forbid(unsafe_code)]
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The global allocator is mimalloc, declared by regorus (built with
+// `allocator-memory-limits`): it counts each thread's allocations, which is
+// how a Rego policy's memory budget per evaluation is enforced.
+use palisade_policy as _;
 
 mod baseline;
 mod catalogue;

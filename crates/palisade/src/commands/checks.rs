@@ -12,7 +12,7 @@ use crate::exit;
 pub fn run(command: ChecksCommand) -> Result<u8> {
     let loaded = match &command {
         ChecksCommand::List { policies, .. } | ChecksCommand::Explain { policies, .. } => {
-            Catalogue::load(&policies.dirs, policies.policy_time_limit)?
+            Catalogue::load(&policies.dirs, policies.limits())?
         }
         ChecksCommand::Docs { .. } => Catalogue::built_in(),
     };

@@ -112,7 +112,16 @@ fn run_fixture(check: &'static dyn Check, file: &Path, expect: &'static str) -> 
 }
 
 fn test(args: PolicyTestArgs) -> Result<u8> {
-    let catalogue = Catalogue::load(&args.dirs, args.policy_time_limit)?;
+    let catalogue = Catalogue::load(
+        &args
+            .policies
+            .dirs
+            .iter()
+            .chain(&args.dirs)
+            .cloned()
+            .collect::<Vec<_>>(),
+        args.policies.limits(),
+    )?;
     let mut outcomes = Vec::new();
     let mut untested = Vec::new();
     for policy in &catalogue.policies.policies {

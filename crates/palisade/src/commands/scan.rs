@@ -30,7 +30,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         .map(crate::config::Config::policy_dirs)
         .unwrap_or_default();
     policy_dirs.extend(args.policies.dirs.iter().cloned());
-    let catalogue = Catalogue::load(&policy_dirs, args.policies.policy_time_limit)?;
+    let catalogue = Catalogue::load(&policy_dirs, args.policies.limits())?;
     let (args, policy, config_notices) = match &config {
         Some(config) => {
             let applied = config.apply(args, &catalogue)?;

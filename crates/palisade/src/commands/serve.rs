@@ -56,7 +56,7 @@ fn admission(args: AdmissionArgs) -> Result<u8> {
         .map(crate::config::Config::policy_dirs)
         .unwrap_or_default();
     policy_dirs.extend(args.policies.dirs.iter().cloned());
-    let catalogue = Catalogue::load(&policy_dirs, args.policies.policy_time_limit)?;
+    let catalogue = Catalogue::load(&policy_dirs, args.policies.limits())?;
     let (scan_args, policy) = match &config {
         Some(config) => {
             let applied = config.apply(ScanArgs::defaults(), &catalogue)?;
