@@ -3,7 +3,7 @@
 
 Starts the release `palisade serve admission` with a fresh CA and serving
 certificate (`palisade admission certs`), with the built-in checks alone and
-then with the 20 example user policies (examples/policies: 10 Rego, 10 CEL),
+then with the 20 example user policies (policy-examples: 10 Rego, 10 CEL),
 and drives it with the `load` example (keep-alive connections, one
 AdmissionReview of a typical Deployment after another). Prints a Markdown
 table of throughput and latency per concurrency.
@@ -107,7 +107,7 @@ def main():
         rows = []
         for label, extra in [("built-in checks", []),
                              ("built-in + 20 user policies",
-                              ["--policies", os.path.join(ROOT, "examples", "policies")])]:
+                              ["--policies", os.path.join(ROOT, "policy-examples")])]:
             port = free_port()
             server = subprocess.Popen(
                 [palisade, "serve", "admission", "--listen", f"127.0.0.1:{port}",

@@ -10,7 +10,7 @@ use crate::rego::RegoPolicy;
 use crate::verdict::Verdict;
 
 pub enum Logic {
-    Rego(RegoPolicy),
+    Rego(Box<RegoPolicy>),
     Cel(CelPolicy),
 }
 

@@ -252,7 +252,7 @@ fn load_one(dir: &Path, options: LoadOptions) -> Result<LoadedPolicy, Vec<LoadEr
                     message,
                 }]
             })?;
-            (Logic::Rego(policy), name.to_string())
+            (Logic::Rego(Box::new(policy)), name.to_string())
         }
         (None, Some(cel)) => (
             Logic::Cel(

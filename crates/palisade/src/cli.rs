@@ -615,8 +615,8 @@ pub enum PolicyCommand {
 #[derive(Debug, Args)]
 pub struct PolicyTestArgs {
     /// A policy directory, or a directory of them.
-    #[arg(required = true)]
-    pub dirs: Vec<PathBuf>,
+    #[arg(required = true, value_name = "DIR")]
+    pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     #[command(flatten)]

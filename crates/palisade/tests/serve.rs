@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -44,91 +45,294 @@ fn self_signed(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, std::p
     (cert, key)
 }
 
-#[test]
-fn the_webhook_serves_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = self_signed(dir.path(), "localhost");
-    // A free port: bound, then released for the server.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("palisade"))
-        .args([
-            "serve",
-            "admission",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--tls-cert",
-        ])
-        .arg(&cert)
-        .arg("--tls-key")
-        .arg(&key)
-        .args(["--namespace-mode", "staging=warn"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let url = format!("https://localhost:{port}");
-    let curl = |args: &[&str]| {
-        let output = Command::new("curl")
+/// A running `palisade serve admission` on a free loopback port.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+    /// The name the certificate is for, resolved to 127.0.0.1 by curl.
+    host: String,
+    ca: std::path::PathBuf,
+}
+
+/// A test that fails mid-way must not leave its server running (it would
+/// also hold the test's output pipe open).
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+impl Server {
+    fn start(host: &str, cert: &Path, key: &Path, ca: &Path, args: &[&str]) -> Server {
+        // A free port: bound, then released for the server.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(assert_cmd::cargo::cargo_bin("palisade"))
             .args([
-                "-sS",
-                "--max-time",
-                "10",
-                "--retry",
-                "20",
-                "--retry-connrefused",
-                "--retry-delay",
-                "0",
-                "--cacert",
+                "serve",
+                "admission",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--tls-cert",
             ])
-            .arg(&cert)
+            .arg(cert)
+            .arg("--tls-key")
+            .arg(key)
+            .args(args)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut server = Server {
+            child,
+            port,
+            host: host.to_string(),
+            ca: ca.to_path_buf(),
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while server.curl(&[&server.url("/healthz")]) != "ok\n" {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                panic!("the server exited: {status}");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server never became ready"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("https://{}:{}{path}", self.host, self.port)
+    }
+
+    /// curl, trusting only the CA and checking the certificate's name.
+    fn curl(&self, args: &[&str]) -> String {
+        let output = Command::new("curl")
+            .args(["-sS", "--max-time", "10", "--resolve"])
+            .arg(format!("{}:{}:127.0.0.1", self.host, self.port))
+            .arg("--cacert")
+            .arg(&self.ca)
             .args(args)
             .output()
             .unwrap();
         String::from_utf8_lossy(&output.stdout).into_owned()
-    };
-    assert_eq!(curl(&[&format!("{url}/healthz")]), "ok\n");
-    let review = serde_json::json!({
+    }
+
+    /// POSTs a review to `path` and returns its response.
+    fn review(&self, path: &str, review: &serde_json::Value) -> serde_json::Value {
+        let answer = self.curl(&[
+            "-H",
+            "Content-Type: application/json",
+            "--data-binary",
+            &review.to_string(),
+            &self.url(path),
+        ]);
+        let answer: serde_json::Value =
+            serde_json::from_str(&answer).unwrap_or_else(|e| panic!("{e}: {answer}"));
+        answer["response"].clone()
+    }
+
+    /// SIGTERM, as the kubelet sends; the server must stop cleanly.
+    fn stop(mut self) {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success());
+    }
+}
+
+fn review(
+    uid: &str,
+    operation: &str,
+    namespace: &str,
+    object: serde_json::Value,
+) -> serde_json::Value {
+    serde_json::json!({
         "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-        "request": {"uid": "1", "operation": "CREATE", "namespace": "staging", "object": {
-            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "staging"},
-            "spec": {"hostPID": true, "containers": [{"name": "c", "image": "nginx"}]}}}
+        "request": {"uid": uid, "operation": operation, "namespace": namespace, "object": object,
+                    "userInfo": {"username": "dev@example.com"}}
     })
-    .to_string();
-    let answer = curl(&[
-        "-H",
-        "Content-Type: application/json",
-        "--data-binary",
-        &review,
-        &format!("{url}/validate"),
-    ]);
-    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
-    assert_eq!(answer["response"]["allowed"], true, "warn mode allows");
-    assert!(answer["response"]["warnings"]
+}
+
+#[test]
+fn the_webhook_serves_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(dir.path(), "localhost");
+    let server = Server::start(
+        "localhost",
+        &cert,
+        &key,
+        &cert,
+        &["--namespace-mode", "staging=warn"],
+    );
+    let pod = serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "staging"},
+        "spec": {"hostPID": true, "containers": [{"name": "c", "image": "nginx"}]}});
+    let answer = server.review("/validate", &review("1", "CREATE", "staging", pod));
+    assert_eq!(answer["allowed"], true, "warn mode allows");
+    assert!(answer["warnings"]
         .as_array()
         .unwrap()
         .iter()
         .any(|w| w.as_str().unwrap().starts_with("PAL-WL-002")));
+    server.stop();
+}
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "did not stop on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success());
+/// A Deployment that neither the built-in checks nor the example policies
+/// object to.
+fn clean_deployment(namespace: &str, team: &str) -> serde_json::Value {
+    let labels = serde_json::json!({"app.kubernetes.io/name": "web", "team": team});
+    serde_json::json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": namespace, "labels": labels},
+        "spec": {"replicas": 3, "selector": {"matchLabels": {"app.kubernetes.io/name": "web"}},
+            "template": {"metadata": {"labels": labels}, "spec": {
+                "serviceAccountName": "web", "automountServiceAccountToken": false,
+                "securityContext": {"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}},
+                "containers": [{
+                    "name": "web",
+                    "image": "registry.example.com/shop/web@sha256:4c1e9b0a7d3f5e2c8b6a9d0f1e3c5b7a9d2f4e6c8b0a1d3f5e7c9b2a4d6f8e0c",
+                    "ports": [{"containerPort": 8080, "name": "http"}],
+                    "resources": {"requests": {"cpu": "100m", "memory": "128Mi"},
+                                  "limits": {"cpu": "500m", "memory": "256Mi", "ephemeral-storage": "1Gi"}},
+                    "livenessProbe": {"httpGet": {"path": "/healthz", "port": 8080}},
+                    "readinessProbe": {"httpGet": {"path": "/ready", "port": 8080}},
+                    "securityContext": {"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
+                        "runAsNonRoot": true, "runAsUser": 10001, "capabilities": {"drop": ["ALL"]}}
+                }]}}}
+    })
+}
+
+#[test]
+fn the_webhook_judges_with_user_policies_configuration_and_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = dir.path().join("certs");
+    support::palisade()
+        .args([
+            "admission",
+            "certs",
+            "--service",
+            "hook",
+            "--namespace",
+            "guard",
+            "--out-dir",
+        ])
+        .arg(&certs)
+        .assert()
+        .success();
+    // Private keys are private.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(certs.join("tls.key"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, "{mode:o}");
+    support::palisade()
+        .args(["admission", "certs", "--out-dir"])
+        .arg(&certs)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("exists (--force replaces it)"));
+
+    let config = dir.path().join("palisade.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "policies: [{}]\nexceptions:\n- check: ACME-007\n  resource: {{namespace: legacy}}\n  reason: migrating off the default account, INFRA-42\n- check: PAL-WL-032\n  resource: {{namespace: legacy}}\n  reason: migrating off the default account, INFRA-42\n",
+            support::repo_root().join("policy-examples").display()
+        ),
+    )
+    .unwrap();
+    let server = Server::start(
+        "hook.guard.svc",
+        &certs.join("tls.crt"),
+        &certs.join("tls.key"),
+        &certs.join("ca.crt"),
+        &["--config", config.to_str().unwrap()],
+    );
+
+    let clean = clean_deployment("shop", "payments");
+    let answer = server.review("/validate", &review("a", "CREATE", "shop", clean.clone()));
+    assert_eq!(answer["allowed"], true, "{answer}");
+    assert!(answer.get("warnings").is_none(), "{answer}");
+
+    // A Rego policy (Gatekeeper-style registry allow-list) denies, with
+    // the policy's ID, message and remediation.
+    let mut hub = clean.clone();
+    hub["spec"]["template"]["spec"]["containers"][0]["image"] =
+        "nginx@sha256:4c1e9b0a7d3f5e2c8b6a9d0f1e3c5b7a9d2f4e6c8b0a1d3f5e7c9b2a4d6f8e0c".into();
+    let answer = server.review("/validate", &review("b", "CREATE", "shop", hub.clone()));
+    assert_eq!(answer["allowed"], false);
+    let message = answer["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("ACME-002 (high): container web uses nginx@"),
+        "{message}"
+    );
+    assert!(message.contains("[fix: Mirror the image"), "{message}");
+
+    // The namespace's label chose warn: the webhook configuration calls
+    // /validate/warn for it.
+    let answer = server.review("/validate/warn", &review("c", "CREATE", "shop", hub));
+    assert_eq!(answer["allowed"], true);
+    assert!(
+        answer["warnings"].to_string().contains("ACME-002"),
+        "{answer}"
+    );
+
+    // A CEL policy reading oldObject: changing the team in an update is
+    // denied, keeping it is not.
+    let moved = clean_deployment("shop", "search");
+    let mut update = review("d", "UPDATE", "shop", moved);
+    update["request"]["oldObject"] = clean.clone();
+    let answer = server.review("/validate", &update);
+    assert_eq!(answer["allowed"], false);
+    assert!(answer["status"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ACME-019 (high): the team label was payments"));
+    let mut same = review("e", "UPDATE", "shop", clean.clone());
+    same["request"]["oldObject"] = clean.clone();
+    assert_eq!(server.review("/validate", &same)["allowed"], true);
+
+    // The configuration's exception holds in its namespace only.
+    let mut default_account = clean_deployment("legacy", "payments");
+    default_account["spec"]["template"]["spec"]["serviceAccountName"] = "default".into();
+    let answer = server.review(
+        "/validate",
+        &review("f", "CREATE", "legacy", default_account.clone()),
+    );
+    assert_eq!(answer["allowed"], true, "{answer}");
+    default_account["metadata"]["namespace"] = "shop".into();
+    let answer = server.review("/validate", &review("g", "CREATE", "shop", default_account));
+    assert_eq!(answer["allowed"], false);
+    assert!(answer["status"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ACME-007"));
+
+    let metrics = server.curl(&[&server.url("/metrics")]);
+    assert!(metrics.contains("check=\"ACME-002\""), "{metrics}");
+    server.stop();
 }
 
 #[test]

@@ -112,16 +112,9 @@ fn run_fixture(check: &'static dyn Check, file: &Path, expect: &'static str) -> 
 }
 
 fn test(args: PolicyTestArgs) -> Result<u8> {
-    let catalogue = Catalogue::load(
-        &args
-            .policies
-            .dirs
-            .iter()
-            .chain(&args.dirs)
-            .cloned()
-            .collect::<Vec<_>>(),
-        args.policies.limits(),
-    )?;
+    let mut dirs = args.paths.clone();
+    dirs.extend(args.policies.dirs.iter().cloned());
+    let catalogue = Catalogue::load(&dirs, args.policies.limits())?;
     let mut outcomes = Vec::new();
     let mut untested = Vec::new();
     for policy in &catalogue.policies.policies {
