@@ -49,6 +49,9 @@ impl Default for LoadOptions {
 pub struct LoadedPolicy {
     pub check: &'static UserCheck,
     pub dir: PathBuf,
+    /// The files it was read from: its declaration, and its Rego source
+    /// when that is a file of its own (what a deployment must ship).
+    pub sources: Vec<PathBuf>,
     /// Objects the policy must report (`tests/fail/`) and must not
     /// (`tests/pass/`).
     pub fail_fixtures: Vec<PathBuf>,
@@ -285,9 +288,14 @@ fn load_one(dir: &Path, options: LoadOptions) -> Result<LoadedPolicy, Vec<LoadEr
         manifests_only: false,
     }));
     let check: &'static UserCheck = Box::leak(Box::new(UserCheck { meta, logic }));
+    let mut sources = vec![file.clone()];
+    if source_file != SPEC_FILE {
+        sources.push(dir.join(&source_file));
+    }
     Ok(LoadedPolicy {
         check,
         dir: dir.to_path_buf(),
+        sources,
         fail_fixtures: fixtures(&dir.join("tests").join("fail")),
         pass_fixtures: fixtures(&dir.join("tests").join("pass")),
     })

@@ -528,6 +528,19 @@ pub struct PolicyArgs {
     /// the configuration file's `policies`.
     #[arg(long = "policies", value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub limits: PolicyLimits,
+}
+
+impl PolicyArgs {
+    pub fn limits(&self) -> palisade_policy::LoadOptions {
+        self.limits.options()
+    }
+}
+
+/// The per-evaluation limits of user policies.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyLimits {
     /// How long one user policy may take on one object, in milliseconds;
     /// beyond it the policy fails on that object.
     #[arg(long, default_value_t = 100, value_name = "MS")]
@@ -538,8 +551,8 @@ pub struct PolicyArgs {
     pub policy_memory_limit: u64,
 }
 
-impl PolicyArgs {
-    pub fn limits(&self) -> palisade_policy::LoadOptions {
+impl PolicyLimits {
+    pub fn options(&self) -> palisade_policy::LoadOptions {
         palisade_policy::LoadOptions {
             time_limit: std::time::Duration::from_millis(self.policy_time_limit.max(1)),
             memory_limit: self.policy_memory_limit.max(1) << 20,
@@ -580,6 +593,11 @@ pub struct ManifestsArgs {
     pub ca_bundle: PathBuf,
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub replicas: u32,
+    /// A configuration file for the webhook (as `serve admission
+    /// --config`): shipped in a ConfigMap with the policies and framework
+    /// files it names, which must lie beside it or below it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -620,5 +638,5 @@ pub struct PolicyTestArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     #[command(flatten)]
-    pub policies: PolicyArgs,
+    pub limits: PolicyLimits,
 }

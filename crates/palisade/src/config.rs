@@ -185,14 +185,34 @@ fn canonical(catalogue: &Catalogue, name: &str, what: &str, file: &str) -> Resul
 }
 
 impl Config {
-    /// The scan arguments with the file's values where the command line
-    /// gave none, and the engine policy (exceptions, severities).
-    /// The policy directories the file names, relative to it.
-    pub fn policy_dirs(&self) -> Vec<PathBuf> {
-        let base = self.path.parent().unwrap_or(Path::new("."));
-        self.file.policies.iter().map(|p| base.join(p)).collect()
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
+    fn base(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// The policy directories the file names, relative to it.
+    pub fn policy_dirs(&self) -> Vec<PathBuf> {
+        self.file
+            .policies
+            .iter()
+            .map(|p| self.base().join(p))
+            .collect()
+    }
+
+    /// The framework files the file names, relative to it.
+    pub fn framework_files(&self) -> Vec<PathBuf> {
+        self.file
+            .framework_files
+            .iter()
+            .map(|p| self.base().join(p))
+            .collect()
+    }
+
+    /// The scan arguments with the file's values where the command line
+    /// gave none, and the engine policy (exceptions, severities).
     pub fn apply(&self, mut args: ScanArgs, catalogue: &Catalogue) -> Result<Applied> {
         let f = &self.file;
         let file = self.path.display().to_string();
@@ -242,10 +262,7 @@ impl Config {
         if args.framework.is_none() {
             args.framework = f.framework.clone();
         }
-        // Framework files are relative to the configuration file.
-        let base = self.path.parent().unwrap_or(Path::new("."));
-        args.framework_files
-            .extend(f.framework_files.iter().map(|p| base.join(p)));
+        args.framework_files.extend(self.framework_files());
 
         let mut policy = Policy::default();
         for (check, severity) in &f.severity {

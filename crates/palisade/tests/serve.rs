@@ -393,3 +393,163 @@ fn the_installation_manifests_scan_clean() {
         .code(2)
         .stderr(predicates::str::contains("not a PEM certificate"));
 }
+
+/// Copies a directory tree (a policy with its fixtures).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_installed_configuration_and_policies_reach_the_pod() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    for policy in ["approved-registry", "replica-ceiling"] {
+        copy_tree(
+            &support::repo_root().join("policy-examples").join(policy),
+            &site.join("policies").join(policy),
+        );
+    }
+    std::fs::write(
+        site.join("palisade.yaml"),
+        "policies: [./policies]\nfail-on: medium\n",
+    )
+    .unwrap();
+    let certs = dir.path().join("certs");
+    support::palisade()
+        .args([
+            "admission",
+            "certs",
+            "--service",
+            "palisade-webhook",
+            "--namespace",
+            "guard",
+            "--out-dir",
+        ])
+        .arg(&certs)
+        .assert()
+        .success();
+    let image = "registry.example.com/palisade@sha256:1c4f7a2d5e8b0c3f6a9d2e5b8c1f4a7d0e3b6c9f2a5d8e1b4c7f0a3d6e9b2c58";
+    let printed = support::palisade()
+        .args([
+            "admission",
+            "manifests",
+            "--namespace",
+            "guard",
+            "--image",
+            image,
+            "--ca-bundle",
+        ])
+        .arg(certs.join("ca.crt"))
+        .arg("--config")
+        .arg(site.join("palisade.yaml"))
+        .output()
+        .unwrap();
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let text = String::from_utf8(printed.stdout).unwrap();
+    let manifests = dir.path().join("webhook.yaml");
+    std::fs::write(&manifests, &text).unwrap();
+    let (code, report) = support::scan_json(&[manifests.to_str().unwrap()]);
+    assert_eq!(
+        report["findings"].as_array().unwrap().len(),
+        0,
+        "{}",
+        report["findings"]
+    );
+    assert_eq!(
+        (code, report["totals"]["resources"].clone()),
+        (0, 11.into())
+    );
+    assert!(
+        text.contains("--config=/etc/palisade/palisade.yaml"),
+        "{text}"
+    );
+
+    // What the kubelet would mount: each ConfigMap key at its item's path
+    // (fixtures stay behind).
+    let pod = dir.path().join("pod");
+    let listing = support::python(
+        &format!(
+            "import sys, os, yaml\n\
+             docs = [d for d in yaml.safe_load_all(sys.stdin) if d]\n\
+             data = next(d for d in docs if d['kind'] == 'ConfigMap')['data']\n\
+             spec = next(d for d in docs if d['kind'] == 'Deployment')['spec']['template']['spec']\n\
+             mount = next(m for m in spec['containers'][0]['volumeMounts'] if m['name'] == 'config')['mountPath']\n\
+             assert mount == '/etc/palisade', mount\n\
+             items = next(v for v in spec['volumes'] if v['name'] == 'config')['configMap']['items']\n\
+             for item in items:\n\
+             \x20   path = os.path.join({root:?}, item['path'])\n\
+             \x20   os.makedirs(os.path.dirname(path), exist_ok=True)\n\
+             \x20   open(path, 'w').write(data[item['key']])\n\
+             \x20   print(item['path'])\n",
+            root = pod.to_str().unwrap()
+        ),
+        &text,
+    );
+    let mut shipped: Vec<&str> = listing.lines().collect();
+    shipped.sort();
+    assert_eq!(
+        shipped,
+        [
+            "palisade.yaml",
+            "policies/approved-registry/policy.rego",
+            "policies/approved-registry/policy.yaml",
+            "policies/replica-ceiling/policy.yaml"
+        ]
+    );
+
+    // The webhook started from the mounted files judges with the policies
+    // and the configuration's fail-on.
+    let server = Server::start(
+        "palisade-webhook.guard.svc",
+        &certs.join("tls.crt"),
+        &certs.join("tls.key"),
+        &certs.join("ca.crt"),
+        &["--config", pod.join("palisade.yaml").to_str().unwrap()],
+    );
+    let mut hub = clean_deployment("shop", "payments");
+    hub["spec"]["template"]["spec"]["containers"][0]["image"] = "docker.io/library/nginx@sha256:4c1e9b0a7d3f5e2c8b6a9d0f1e3c5b7a9d2f4e6c8b0a1d3f5e7c9b2a4d6f8e0c".into();
+    hub["spec"]["template"]["spec"]["serviceAccountName"] = "default".into();
+    let answer = server.review("/validate", &review("a", "CREATE", "shop", hub));
+    assert_eq!(answer["allowed"], false);
+    let message = answer["status"]["message"].as_str().unwrap();
+    // ACME-002 is high and denies; the default account (low) only warns.
+    assert!(
+        message.contains("ACME-002") && !message.contains("PAL-WL-032"),
+        "{message}"
+    );
+    assert!(
+        answer["warnings"].to_string().contains("PAL-WL-032"),
+        "{answer}"
+    );
+    server.stop();
+
+    // A configuration naming files outside its directory cannot be shipped.
+    std::fs::write(site.join("palisade.yaml"), "policies: [../elsewhere]\n").unwrap();
+    copy_tree(
+        &support::repo_root().join("policy-examples/approved-registry"),
+        &dir.path().join("elsewhere"),
+    );
+    support::palisade()
+        .args(["admission", "manifests", "--image", image, "--ca-bundle"])
+        .arg(certs.join("ca.crt"))
+        .arg("--config")
+        .arg(site.join("palisade.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "outside the configuration file's directory",
+        ));
+}

@@ -112,9 +112,7 @@ fn run_fixture(check: &'static dyn Check, file: &Path, expect: &'static str) -> 
 }
 
 fn test(args: PolicyTestArgs) -> Result<u8> {
-    let mut dirs = args.paths.clone();
-    dirs.extend(args.policies.dirs.iter().cloned());
-    let catalogue = Catalogue::load(&dirs, args.policies.limits())?;
+    let catalogue = Catalogue::load(&args.paths, args.limits.options())?;
     let mut outcomes = Vec::new();
     let mut untested = Vec::new();
     for policy in &catalogue.policies.policies {

@@ -5,113 +5,9 @@ use std::io::Write;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::{AdmissionCommand, CertsArgs, ManifestsArgs};
+use super::bundle::{Bundle, MOUNT};
+use crate::cli::ManifestsArgs;
 use crate::exit;
-
-pub fn run(command: AdmissionCommand) -> Result<u8> {
-    match command {
-        AdmissionCommand::Manifests(args) => manifests(args),
-        AdmissionCommand::Certs(args) => certs(args),
-    }
-}
-
-/// Writes a file only the owner can read (private keys), or any file,
-/// refusing to replace one unless asked.
-fn write_file(path: &std::path::Path, contents: &str, private: bool, force: bool) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    options.mode(if private { 0o600 } else { 0o644 });
-    let mut file = options.open(path).with_context(|| {
-        if path.exists() && !force {
-            format!("{} exists (--force replaces it)", path.display())
-        } else {
-            format!("cannot write {}", path.display())
-        }
-    })?;
-    file.write_all(contents.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// A CA and a serving certificate it signs, for the webhook's Service.
-fn certs(args: CertsArgs) -> Result<u8> {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
-        KeyPair, KeyUsagePurpose,
-    };
-    if args.days == 0 {
-        bail!("--days must be at least 1");
-    }
-    let host = format!("{}.{}.svc", args.service, args.namespace);
-    let mut names = vec![
-        host.clone(),
-        format!("{host}.cluster.local"),
-        format!("{}.{}", args.service, args.namespace),
-    ];
-    names.extend(args.extra_names.iter().cloned());
-    let now = time::OffsetDateTime::now_utc();
-    // An hour of slack for clocks that lag behind this one.
-    let not_before = now - time::Duration::hours(1);
-    let days = i64::from(args.days);
-
-    let ca_key = KeyPair::generate().context("cannot make the CA's key")?;
-    let mut ca = CertificateParams::new(Vec::<String>::new()).context("CA parameters")?;
-    ca.distinguished_name
-        .push(DnType::CommonName, format!("palisade webhook CA ({host})"));
-    ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    ca.not_before = not_before;
-    ca.not_after = now + time::Duration::days(days * 10);
-    let ca_cert = ca.self_signed(&ca_key).context("cannot sign the CA")?;
-
-    let key = KeyPair::generate().context("cannot make the serving key")?;
-    let mut serving = CertificateParams::new(names.clone())
-        .with_context(|| format!("invalid name among {}", names.join(", ")))?;
-    serving
-        .distinguished_name
-        .push(DnType::CommonName, host.clone());
-    serving.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    serving.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    serving.use_authority_key_identifier_extension = true;
-    serving.not_before = not_before;
-    serving.not_after = now + time::Duration::days(days);
-    let issuer = Issuer::new(ca, ca_key);
-    let cert = serving
-        .signed_by(&key, &issuer)
-        .context("cannot sign the serving certificate")?;
-
-    std::fs::create_dir_all(&args.out_dir)
-        .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
-    let dir = &args.out_dir;
-    write_file(&dir.join("ca.crt"), &ca_cert.pem(), false, args.force)?;
-    write_file(
-        &dir.join("ca.key"),
-        &issuer.key().serialize_pem(),
-        true,
-        args.force,
-    )?;
-    write_file(&dir.join("tls.crt"), &cert.pem(), false, args.force)?;
-    write_file(&dir.join("tls.key"), &key.serialize_pem(), true, args.force)?;
-    eprintln!(
-        "palisade: wrote ca.crt, ca.key, tls.crt and tls.key to {} for {} (valid {} days).\n\
-         Next: kubectl -n {} create secret tls palisade-webhook-tls --cert {}/tls.crt --key {}/tls.key\n\
-         and palisade admission manifests --namespace {} --ca-bundle {}/ca.crt --image IMAGE",
-        dir.display(),
-        names.join(", "),
-        args.days,
-        args.namespace,
-        dir.display(),
-        dir.display(),
-        args.namespace,
-        dir.display()
-    );
-    Ok(exit::CLEAN)
-}
 
 /// Standard base64, for the webhook's `caBundle`.
 fn base64(bytes: &[u8]) -> String {
@@ -131,6 +27,36 @@ fn base64(bytes: &[u8]) -> String {
                 out.push('=');
             }
         }
+    }
+    out
+}
+
+/// The ConfigMap with the webhook's configuration, ending in a document
+/// separator.
+fn config_map(ns: &str, bundle: &Bundle) -> String {
+    let mut out = format!(
+        "# The configuration, with the policies and framework files it names.\n\
+         apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: palisade-config\n  namespace: {ns}\n  labels:\n    app.kubernetes.io/name: palisade-webhook\ndata:\n"
+    );
+    for file in &bundle.files {
+        // A JSON string is a YAML scalar, with every character escaped
+        // that needs it.
+        let text = serde_json::to_string(&file.text).expect("strings serialise");
+        out.push_str(&format!("  {}: {text}\n", file.key));
+    }
+    out.push_str("---\n");
+    out
+}
+
+/// The pod's volume of the ConfigMap, each key at its path.
+fn config_volume(bundle: &Bundle) -> String {
+    let mut out = String::from("\n      - name: config\n        configMap:\n          name: palisade-config\n          items:");
+    for file in &bundle.files {
+        let path = serde_json::to_string(&file.path).expect("strings serialise");
+        out.push_str(&format!(
+            "\n          - key: {}\n            path: {path}",
+            file.key
+        ));
     }
     out
 }
@@ -184,7 +110,7 @@ fn webhook_entry(
     )
 }
 
-fn manifests(args: ManifestsArgs) -> Result<u8> {
+pub fn manifests(args: ManifestsArgs) -> Result<u8> {
     let ns = &args.namespace;
     if ns.is_empty()
         || !ns
@@ -216,6 +142,28 @@ fn manifests(args: ManifestsArgs) -> Result<u8> {
     .collect();
     let image = &args.image;
     let replicas = args.replicas;
+    let config = match &args.config {
+        Some(path) => Some(super::bundle::bundle(path)?),
+        None => None,
+    };
+    let config_map = config
+        .as_ref()
+        .map(|bundle| config_map(ns, bundle))
+        .unwrap_or_default();
+    let (config_annotation, config_arg, config_mount, config_volume) = match &config {
+        Some(bundle) => (
+            format!(
+                "\n      annotations:\n        palisade.dev/config-digest: \"{}\"",
+                bundle.digest()
+            ),
+            format!("\n        - --config={MOUNT}/{}", bundle.config),
+            format!(
+                "\n        - name: config\n          mountPath: {MOUNT}\n          readOnly: true"
+            ),
+            config_volume(bundle),
+        ),
+        None => Default::default(),
+    };
     let text = format!(
         r#"# palisade admission webhook, from `palisade admission manifests`.
 # The serving certificate goes in the Secret palisade-webhook-tls
@@ -297,7 +245,7 @@ metadata:
     app.kubernetes.io/name: palisade-webhook
 automountServiceAccountToken: false
 ---
-apiVersion: apps/v1
+{config_map}apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: palisade-webhook
@@ -313,7 +261,7 @@ spec:
   template:
     metadata:
       labels:
-        app.kubernetes.io/name: palisade-webhook
+        app.kubernetes.io/name: palisade-webhook{config_annotation}
     spec:
       serviceAccountName: palisade-webhook
       automountServiceAccountToken: false
@@ -337,7 +285,7 @@ spec:
         - --listen=0.0.0.0:8443
         - --tls-cert=/tls/tls.crt
         - --tls-key=/tls/tls.key
-        - --exempt-namespace={ns}
+        - --exempt-namespace={ns}{config_arg}
         ports:
         - name: https
           containerPort: 8443
@@ -371,11 +319,11 @@ spec:
         volumeMounts:
         - name: tls
           mountPath: /tls
-          readOnly: true
+          readOnly: true{config_mount}
       volumes:
       - name: tls
         secret:
-          secretName: palisade-webhook-tls
+          secretName: palisade-webhook-tls{config_volume}
 ---
 apiVersion: policy/v1
 kind: PodDisruptionBudget
