@@ -51,11 +51,16 @@ fn matches(meta: &CheckMeta, token: &str) -> bool {
     meta.id == token_upper
         || meta.slug == token
         || meta.area() == token_upper
-        // An ID prefix at a dash: `PAL-WL`, or `ACME` for users' policies.
+        // An ID prefix at a dash (`PAL-WL`, or `ACME` for users'
+        // policies) or within the number (`PAL-WL-01`), never mid-word.
         || meta
             .id
             .strip_prefix(token_upper.as_str())
-            .is_some_and(|rest| rest.starts_with('-'))
+            .is_some_and(|rest| {
+                rest.starts_with('-')
+                    || (token_upper.ends_with(|c: char| c.is_ascii_digit())
+                        && rest.starts_with(|c: char| c.is_ascii_digit()))
+            })
 }
 
 fn pss_profile(framework: &str) -> Option<PssLevel> {

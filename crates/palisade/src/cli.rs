@@ -494,9 +494,10 @@ pub struct AdmissionArgs {
     #[arg(long, value_name = "FILE")]
     pub tls_key: PathBuf,
     /// What happens to a request with findings, in namespaces without a
-    /// mode of their own.
-    #[arg(long, value_enum, default_value_t = AdmissionMode::Enforce)]
-    pub default_mode: AdmissionMode,
+    /// mode of their own. (Default: the configuration's
+    /// `admission.default-mode`, or enforce.)
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub default_mode: Option<AdmissionMode>,
     /// A namespace's own mode: `NAMESPACE=enforce|warn|audit`; repeatable.
     #[arg(long = "namespace-mode", value_name = "NS=MODE")]
     pub namespace_modes: Vec<String>,
@@ -560,7 +561,8 @@ impl PolicyLimits {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum AdmissionMode {
     Enforce,
     Warn,

@@ -17,6 +17,10 @@
 //! framework: cis-1.10
 //! framework-files: [compliance/ours.yaml]   # relative to this file
 //! policies: [policies/]        # users' Rego and CEL policies, relative too
+//! admission:                   # `palisade serve admission` only
+//!   default-mode: enforce      # enforce, warn or audit
+//!   namespaces: {staging: warn, sandbox: audit}
+//!   exempt-namespaces: [palisade]
 //! exceptions:
 //!   - checks: [PAL-WL-003]     # IDs or slugs
 //!     resource: {kind: DaemonSet, namespace: kube-system, name: "node-*"}
@@ -36,7 +40,7 @@ use palisade_engine::{Policy, PolicyException};
 use serde::Deserialize;
 
 use crate::catalogue::Catalogue;
-use crate::cli::{ScanArgs, Threshold};
+use crate::cli::{AdmissionMode, ScanArgs, Threshold};
 
 const NAMES: [&str; 2] = ["palisade.yaml", ".palisade.yaml"];
 
@@ -57,6 +61,20 @@ struct File {
     policies: Vec<PathBuf>,
     #[serde(default)]
     exceptions: Vec<ExceptionEntry>,
+    #[serde(default)]
+    admission: AdmissionSection,
+}
+
+/// How the webhook treats namespaces; the command line adds to it and
+/// wins over it.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AdmissionSection {
+    pub default_mode: Option<AdmissionMode>,
+    #[serde(default)]
+    pub namespaces: BTreeMap<String, AdmissionMode>,
+    #[serde(default)]
+    pub exempt_namespaces: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -191,6 +209,10 @@ impl Config {
 
     fn base(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    pub fn admission(&self) -> &AdmissionSection {
+        &self.file.admission
     }
 
     /// The policy directories the file names, relative to it.

@@ -185,6 +185,31 @@ fn selection_by_area_slug_and_severity() {
         "WL",
     ]);
     assert!(all["totals"]["checks"].as_u64().unwrap() >= 40);
+    // ID prefixes: at a dash or inside the number, never mid-word.
+    let selected = |token: &str| {
+        let (_, report) = scan_json(&[
+            &repo_root().join("examples/insecure-app").to_string_lossy(),
+            "--select",
+            token,
+        ]);
+        report
+    };
+    let tens = selected("PAL-WL-01");
+    assert_eq!(tens["totals"]["checks"], 10);
+    assert!(tens["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["checkId"].as_str().unwrap().starts_with("PAL-WL-01")));
+    assert_eq!(
+        selected("PAL-WL")["totals"]["checks"],
+        all["totals"]["checks"]
+    );
+    support::palisade()
+        .args(["scan", "examples/insecure-app", "--select", "PAL-W"])
+        .current_dir(repo_root())
+        .assert()
+        .code(2);
 }
 
 #[test]

@@ -258,7 +258,7 @@ fn the_webhook_judges_with_user_policies_configuration_and_labels() {
     std::fs::write(
         &config,
         format!(
-            "policies: [{}]\nexceptions:\n- check: ACME-007\n  resource: {{namespace: legacy}}\n  reason: migrating off the default account, INFRA-42\n- check: PAL-WL-032\n  resource: {{namespace: legacy}}\n  reason: migrating off the default account, INFRA-42\n",
+            "policies: [{}]\nexceptions:\n- check: ACME-007\n  resource: {{namespace: legacy}}\n  reason: migrating off the default account, INFRA-42\n- check: PAL-WL-032\n  resource: {{namespace: legacy}}\n  reason: migrating off the default account, INFRA-42\nadmission:\n  namespaces: {{sandbox: audit}}\n",
             support::repo_root().join("policy-examples").display()
         ),
     )
@@ -292,10 +292,27 @@ fn the_webhook_judges_with_user_policies_configuration_and_labels() {
 
     // The namespace's label chose warn: the webhook configuration calls
     // /validate/warn for it.
-    let answer = server.review("/validate/warn", &review("c", "CREATE", "shop", hub));
+    let answer = server.review(
+        "/validate/warn",
+        &review("c", "CREATE", "shop", hub.clone()),
+    );
     assert_eq!(answer["allowed"], true);
     assert!(
         answer["warnings"].to_string().contains("ACME-002"),
+        "{answer}"
+    );
+
+    // The configuration's mode for a namespace beats its label: audit
+    // allows and records.
+    let mut sandboxed = hub.clone();
+    sandboxed["metadata"]["namespace"] = "sandbox".into();
+    let answer = server.review(
+        "/validate/enforce",
+        &review("c2", "CREATE", "sandbox", sandboxed),
+    );
+    assert_eq!(answer["allowed"], true, "{answer}");
+    assert!(
+        answer["auditAnnotations"].to_string().contains("ACME-002"),
         "{answer}"
     );
 

@@ -25,11 +25,21 @@ pub fn run(command: ServeCommand) -> Result<u8> {
     }
 }
 
-fn admission(args: AdmissionArgs) -> Result<u8> {
+/// Namespace modes: the configuration file's `admission:` section, then
+/// the command line over it.
+fn modes(args: &AdmissionArgs, config: Option<&crate::config::Config>) -> Result<Modes> {
+    let section = config.map(|c| c.admission().clone()).unwrap_or_default();
     let mut modes = Modes {
-        default: mode(args.default_mode),
+        default: mode(
+            args.default_mode
+                .or(section.default_mode)
+                .unwrap_or(AdmissionMode::Enforce),
+        ),
         ..Modes::default()
     };
+    for (namespace, chosen) in section.namespaces {
+        modes.namespaces.insert(namespace, mode(chosen));
+    }
     for entry in &args.namespace_modes {
         let Some((namespace, name)) = entry.split_once('=') else {
             bail!("--namespace-mode {entry}: expected NAMESPACE=enforce|warn|audit");
@@ -44,13 +54,19 @@ fn admission(args: AdmissionArgs) -> Result<u8> {
         };
         modes.namespaces.insert(namespace.to_string(), chosen);
     }
+    modes.exempt.extend(section.exempt_namespaces);
     modes.exempt.extend(args.exempt_namespaces.iter().cloned());
+    Ok(modes)
+}
+
+fn admission(args: AdmissionArgs) -> Result<u8> {
     // The same configuration file as `palisade scan`, so that the gate and
     // the scan agree: checks, severities, settings, exceptions, policies.
     let config = match &args.config {
         Some(path) => crate::config::find(Some(path), false)?,
         None => None,
     };
+    let modes = modes(&args, config.as_ref())?;
     let mut policy_dirs = config
         .as_ref()
         .map(crate::config::Config::policy_dirs)
