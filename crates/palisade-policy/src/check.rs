@@ -7,6 +7,7 @@ use crate::cel::CelPolicy;
 use crate::location::parse_field_path;
 use crate::prepared::with_prepared;
 use crate::rego::RegoPolicy;
+use crate::scrub::Scrubber;
 use crate::verdict::Verdict;
 
 pub enum Logic {
@@ -48,13 +49,18 @@ impl Check for UserCheck {
 
     fn check_object(&self, object: &Resource, cx: &mut CheckContext<'_>) {
         let verdict = self.verdict(object);
+        let scrubber = Scrubber::for_object(object);
+        let scrub = |text: String| match &scrubber {
+            Some(scrubber) => scrubber.scrub(&text),
+            None => text,
+        };
         if let Some(error) = verdict.error {
             // Failing closed: an object a policy cannot judge is not
             // declared compliant (and the webhook denies it in enforce
             // mode, as the API server would with failurePolicy Fail).
             cx.fail(
                 FieldPath::root(),
-                format!("the policy could not be evaluated: {error}"),
+                scrub(format!("the policy could not be evaluated: {error}")),
             );
             return;
         }
@@ -68,7 +74,7 @@ impl Check for UserCheck {
                 .message
                 .filter(|m| !m.trim().is_empty())
                 .unwrap_or_else(|| self.meta.title.to_string());
-            cx.fail(path, message);
+            cx.fail(path, scrub(message));
         }
         if verdict.dropped > 0 {
             cx.fail(

@@ -16,6 +16,7 @@ pub mod location;
 mod prepared;
 mod rego;
 pub mod request;
+mod scrub;
 pub mod spec;
 mod verdict;
 

@@ -255,3 +255,53 @@ fn the_configuration_file_loads_policies_and_excepts_their_findings() {
         .filter(|f| f["checkId"] == "ACME-006")
         .all(|f| f["severity"] == "high"));
 }
+
+#[test]
+fn a_policy_that_quotes_a_secret_never_prints_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policies/quotes-secrets");
+    std::fs::create_dir_all(&policy).unwrap();
+    std::fs::write(
+        policy.join("policy.yaml"),
+        "id: T-100\ntitle: Quotes secrets\nseverity: high\nkinds: [Secret]\nremediation: Do not.\n",
+    )
+    .unwrap();
+    // A careless policy: it puts the value, decoded and raw, in its message.
+    std::fs::write(
+        policy.join("policy.rego"),
+        "package careless\nimport rego.v1\ndeny contains sprintf(\"password %v (%v), token %v\", [base64.decode(input.data.password), input.data.password, input.stringData.token])\n",
+    )
+    .unwrap();
+    let manifest = dir.path().join("secret.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\ndata:\n  password: aHVudGVyMi1wYXNzd29yZA==\nstringData:\n  token: s3cr3t-t0ken-value\n",
+    )
+    .unwrap();
+    for format in ["json", "table", "sarif", "html"] {
+        let output = palisade()
+            .args([
+                "scan",
+                manifest.to_str().unwrap(),
+                "--select",
+                "T-100",
+                "--format",
+                format,
+                "--policies",
+            ])
+            .arg(dir.path().join("policies"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = String::from_utf8_lossy(&output.stdout);
+        for leaked in ["hunter2", "aHVudGVy", "s3cr3t"] {
+            assert!(!text.contains(leaked), "{format}: {text}");
+        }
+        assert!(text.contains("[REDACTED 16 chars]"), "{format}: {text}");
+    }
+}
