@@ -4,8 +4,9 @@
 use palisade_core::{Check, CheckContext, CheckMeta, FieldPath, Resource};
 
 use crate::cel::CelPolicy;
+use crate::contain::contained;
 use crate::location::parse_field_path;
-use crate::prepared::with_prepared;
+use crate::prepared::{forget_prepared, with_prepared};
 use crate::rego::RegoPolicy;
 use crate::scrub::Scrubber;
 use crate::verdict::Verdict;
@@ -35,9 +36,25 @@ impl UserCheck {
     }
 
     fn verdict(&self, object: &Resource) -> Verdict {
-        with_prepared(object, |inputs| match &self.logic {
-            Logic::Rego(policy) => policy.evaluate(inputs),
-            Logic::Cel(policy) => policy.evaluate(inputs),
+        let judged = contained(|| {
+            with_prepared(object, |inputs| match &self.logic {
+                Logic::Rego(policy) => policy.evaluate(inputs),
+                Logic::Cel(policy) => policy.evaluate(inputs),
+            })
+        });
+        judged.unwrap_or_else(|| {
+            // The engine stopped half-way: start this thread afresh.
+            forget_prepared();
+            if let Logic::Rego(policy) = &self.logic {
+                policy.forget_thread_state();
+            }
+            Verdict {
+                error: Some(format!(
+                    "the {} engine failed on this object (an operation it does not support)",
+                    self.logic.language()
+                )),
+                ..Verdict::default()
+            }
         })
     }
 }

@@ -11,6 +11,7 @@
 
 mod cel;
 mod check;
+mod contain;
 mod load;
 pub mod location;
 mod prepared;

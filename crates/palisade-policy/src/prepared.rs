@@ -40,6 +40,15 @@ pub struct Prepared<'a> {
     cache: &'a mut Cache,
 }
 
+/// Drops the inputs kept for the last object.
+pub fn forget_prepared() {
+    CACHE.with(|cache| {
+        if let Ok(mut cache) = cache.try_borrow_mut() {
+            *cache = Cache::default();
+        }
+    });
+}
+
 /// Runs `f` with the inputs of `resource`, reusing those built for it by
 /// the policies before.
 pub fn with_prepared<R>(resource: &Resource, f: impl FnOnce(&mut Prepared<'_>) -> R) -> R {

@@ -191,6 +191,15 @@ impl RegoPolicy {
         })
     }
 
+    /// Drops this thread's evaluators of the policy, rebuilt on next use.
+    pub fn forget_thread_state(&self) {
+        RUNNERS.with(|runners| {
+            if let Ok(mut runners) = runners.try_borrow_mut() {
+                runners.remove(&self.key);
+            }
+        });
+    }
+
     /// The evaluators of a thread that had none yet.
     fn runners(&self) -> Runners {
         let machines = self

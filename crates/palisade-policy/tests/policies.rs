@@ -169,6 +169,19 @@ fn a_policy_that_cannot_decide_fails_closed() {
         findings[0].2.contains("could not be evaluated"),
         "{findings:?}"
     );
+    // The CEL engine panics on a comprehension over a string (found by
+    // the webhook's fuzz test): the policy fails on that object, quietly,
+    // and judges the next one as usual.
+    let set = load_one(
+        &format!("{HEADER}cel:\n  validations:\n  - expression: \"object.metadata.labels.all(k, k != 'x')\"\n"),
+        None,
+    );
+    let findings = judge(&set, deployment(3, json!("a-secret-looking-value")));
+    assert_eq!(
+        findings[0].2,
+        "the policy could not be evaluated: the CEL engine failed on this object (an operation it does not support)"
+    );
+    assert!(judge(&set, deployment(3, json!({"app": "web"}))).is_empty());
 }
 
 #[test]

@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use palisade_core::{Settings, Severity};
-use palisade_server::admission::{Admission, AdmissionRequest, Modes};
+use palisade_server::admission::{Admission, AdmissionRequest, Modes, UpdateScope};
 use serde_json::json;
 
 // The allocator is the binary's: mimalloc, declared by regorus.
@@ -30,7 +30,12 @@ fn main() {
         palisade_engine::Policy::default(),
     )
     .expect("checks");
-    let judge = Admission::new(engine, Modes::default(), Severity::Low, false);
+    let judge = Admission::new(
+        engine,
+        Modes::default(),
+        Severity::Low,
+        UpdateScope::Changes,
+    );
     // A typical Deployment: two containers, probes, resources, a few
     // labels and environment variables.
     let container = |name: &str| {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use palisade_core::{Settings, Severity};
-use palisade_server::admission::{Admission, Modes};
+use palisade_server::admission::{Admission, Modes, UpdateScope};
 use palisade_server::http::{Limits, Webhook};
 use serde_json::json;
 
@@ -67,7 +67,12 @@ fn start(limits: Limits) -> Running {
     )
     .expect("checks");
     let webhook = Webhook::new(
-        Admission::new(engine, Modes::default(), Severity::High, false),
+        Admission::new(
+            engine,
+            Modes::default(),
+            Severity::High,
+            UpdateScope::Changes,
+        ),
         limits,
     )
     .expect("judging threads");

@@ -510,6 +510,11 @@ pub struct AdmissionArgs {
     /// (Default: the configuration's `fail-on`, or low.)
     #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
+    /// What an UPDATE is blamed for: `changes`, the findings the old
+    /// object did not have, or `all` of the new object's. (Default: the
+    /// configuration's `admission.updates`, or changes.)
+    #[arg(long, value_enum, value_name = "SCOPE")]
+    pub updates: Option<AdmissionUpdates>,
     /// Deadline of one request, in seconds: keep it below the webhook's
     /// timeoutSeconds.
     #[arg(long, default_value_t = 8, value_name = "SECONDS")]
@@ -567,6 +572,13 @@ pub enum AdmissionMode {
     Enforce,
     Warn,
     Audit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AdmissionUpdates {
+    Changes,
+    All,
 }
 
 #[derive(Debug, Subcommand)]

@@ -21,6 +21,7 @@
 //!   default-mode: enforce      # enforce, warn or audit
 //!   namespaces: {staging: warn, sandbox: audit}
 //!   exempt-namespaces: [palisade]
+//!   updates: changes           # or all: blame updates for old findings too
 //! exceptions:
 //!   - checks: [PAL-WL-003]     # IDs or slugs
 //!     resource: {kind: DaemonSet, namespace: kube-system, name: "node-*"}
@@ -40,7 +41,7 @@ use palisade_engine::{Policy, PolicyException};
 use serde::Deserialize;
 
 use crate::catalogue::Catalogue;
-use crate::cli::{AdmissionMode, ScanArgs, Threshold};
+use crate::cli::{AdmissionMode, AdmissionUpdates, ScanArgs, Threshold};
 
 const NAMES: [&str; 2] = ["palisade.yaml", ".palisade.yaml"];
 
@@ -75,6 +76,7 @@ pub struct AdmissionSection {
     pub namespaces: BTreeMap<String, AdmissionMode>,
     #[serde(default)]
     pub exempt_namespaces: Vec<String>,
+    pub updates: Option<AdmissionUpdates>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -118,21 +118,7 @@ async fn create(server: &Server, context: &str, objects: &[Value]) {
         .await
         .expect("discovery");
     for object in objects {
-        let api_version = object["apiVersion"].as_str().unwrap();
-        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
-        let gvk =
-            kube::api::GroupVersionKind::gvk(group, version, object["kind"].as_str().unwrap());
-        let (resource, caps) = discovery
-            .resolve_gvk(&gvk)
-            .unwrap_or_else(|| panic!("{gvk:?} is not served"));
-        let dynamic: DynamicObject = serde_json::from_value(object.clone()).expect("object");
-        let api: Api<DynamicObject> = match object["metadata"]["namespace"].as_str() {
-            Some(ns) if caps.scope == kube::discovery::Scope::Namespaced => {
-                Api::namespaced_with(client.clone(), ns, &resource)
-            }
-            _ => Api::all_with(client.clone(), &resource),
-        };
-        api.create(&PostParams::default(), &dynamic)
+        try_create(&client, &discovery, object, false)
             .await
             .unwrap_or_else(|e| {
                 panic!(
@@ -141,6 +127,34 @@ async fn create(server: &Server, context: &str, objects: &[Value]) {
                 )
             });
     }
+}
+
+/// Creates one object (or only asks, with `dry_run`), as the API server
+/// answers it.
+async fn try_create(
+    client: &kube::Client,
+    discovery: &Discovery,
+    object: &Value,
+    dry_run: bool,
+) -> Result<(), kube::Error> {
+    let api_version = object["apiVersion"].as_str().unwrap();
+    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+    let gvk = kube::api::GroupVersionKind::gvk(group, version, object["kind"].as_str().unwrap());
+    let (resource, caps) = discovery
+        .resolve_gvk(&gvk)
+        .unwrap_or_else(|| panic!("{gvk:?} is not served"));
+    let dynamic: DynamicObject = serde_json::from_value(object.clone()).expect("object");
+    let api: Api<DynamicObject> = match object["metadata"]["namespace"].as_str() {
+        Some(ns) if caps.scope == kube::discovery::Scope::Namespaced => {
+            Api::namespaced_with(client.clone(), ns, &resource)
+        }
+        _ => Api::all_with(client.clone(), &resource),
+    };
+    let params = PostParams {
+        dry_run,
+        ..PostParams::default()
+    };
+    api.create(&params, &dynamic).await.map(|_| ())
 }
 
 /// Every object of every listable kind, as `kubectl get -A -o json` would
@@ -697,4 +711,154 @@ fn connection_failures_are_explained() {
         assert_eq!(output.status.code(), Some(2), "{stderr}");
         assert!(stderr.contains(expected), "{expected:?} not in {stderr}");
     }
+}
+
+/// A running `palisade serve admission`, killed on drop.
+struct Webhook(std::process::Child);
+
+impl Drop for Webhook {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn pod(namespace: &str, name: &str, privileged: bool) -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {"containers": [{"name": "app", "image": "registry.example.com/shop/web:1.4.2",
+                                  "securityContext": {"privileged": privileged}}]}
+    })
+}
+
+/// The real API server asks palisade: the webhook configuration printed by
+/// `palisade admission manifests` (its Service reference swapped for the
+/// local URL, since no cluster network runs here) is installed, and
+/// palisade's verdicts become the API server's.
+#[tokio::test(flavor = "current_thread")]
+async fn the_webhook_gates_a_real_api_server() {
+    let Some(server) = start() else { return };
+    let work = tempfile::tempdir().unwrap();
+    let certs = work.path().join("certs");
+    let made = palisade()
+        .args(["admission", "certs", "--san", "127.0.0.1", "--out-dir"])
+        .arg(&certs)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _webhook = Webhook(
+        Process::new(assert_cmd::cargo::cargo_bin("palisade"))
+            .args(["serve", "admission", "--fail-on", "high", "--listen"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--tls-cert")
+            .arg(certs.join("tls.crt"))
+            .arg("--tls-key")
+            .arg(certs.join("tls.key"))
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+
+    let printed = palisade()
+        .args(["admission", "manifests", "--namespace", "palisade", "--image"])
+        .arg("registry.example.com/palisade@sha256:1c4f7a2d5e8b0c3f6a9d2e5b8c1f4a7d0e3b6c9f2a5d8e1b4c7f0a3d6e9b2c58")
+        .arg("--ca-bundle")
+        .arg(certs.join("ca.crt"))
+        .output()
+        .unwrap();
+    assert!(printed.status.success());
+    let text = String::from_utf8(printed.stdout).unwrap();
+    let mut configuration = text
+        .split("\n---\n")
+        .map(yaml_to_json)
+        .find(|d| d["kind"] == "ValidatingWebhookConfiguration")
+        .expect("a webhook configuration");
+    for hook in configuration["webhooks"].as_array_mut().unwrap() {
+        let path = hook["clientConfig"]["service"]["path"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let client = hook["clientConfig"].as_object_mut().unwrap();
+        client.remove("service");
+        client.insert(
+            "url".into(),
+            format!("https://127.0.0.1:{port}{path}").into(),
+        );
+    }
+
+    let client = client(&server, "admin").await;
+    let discovery = Discovery::new(client.clone())
+        .run()
+        .await
+        .expect("discovery");
+    let mut warned = namespace("staging");
+    warned["metadata"]["labels"] = json!({"palisade.dev/mode": "warn"});
+    for object in [namespace("shop"), warned, configuration] {
+        try_create(&client, &discovery, &object, false)
+            .await
+            .unwrap();
+    }
+
+    // The API server reads webhook configurations asynchronously: ask (in
+    // dry runs) until palisade's verdict arrives.
+    let privileged = pod("shop", "debug", true);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let denial = loop {
+        match try_create(&client, &discovery, &privileged, true).await {
+            Err(kube::Error::Api(status)) if status.message.contains("palisade denied") => {
+                break status
+            }
+            outcome => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the API server never asked palisade: {outcome:?}"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
+        }
+    };
+    assert_eq!(denial.code, 403, "{denial:?}");
+    assert!(
+        denial
+            .message
+            .contains("PAL-WL-003 (critical): container \"app\" runs privileged"),
+        "{}",
+        denial.message
+    );
+    // Really created: denied the same; a pod without high findings is
+    // admitted; a namespace labelled warn lets the privileged pod in.
+    let denied = try_create(&client, &discovery, &privileged, false).await;
+    assert!(
+        matches!(denied, Err(kube::Error::Api(ref s)) if s.code == 403),
+        "{denied:?}"
+    );
+    try_create(&client, &discovery, &pod("shop", "web", false), false)
+        .await
+        .expect("a pod without high findings is admitted");
+    try_create(&client, &discovery, &pod("staging", "debug", true), false)
+        .await
+        .expect("warn mode admits");
+    // Objects other than workloads are gated too: a Service with an
+    // external IP (high) is denied.
+    let exposed = json!({
+        "apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "exposed", "namespace": "shop"},
+        "spec": {"ports": [{"port": 80}], "externalIPs": ["203.0.113.7"]}
+    });
+    let answer = try_create(&client, &discovery, &exposed, false).await;
+    assert!(
+        matches!(answer, Err(kube::Error::Api(ref s)) if s.message.contains("PAL-")),
+        "{answer:?}"
+    );
 }

@@ -258,7 +258,7 @@ fn the_webhook_judges_with_user_policies_configuration_and_labels() {
     std::fs::write(
         &config,
         format!(
-            "policies: [{}]\nexceptions:\n- check: ACME-007\n  resource: {{namespace: legacy}}\n  reason: migrating off the default account, INFRA-42\n- check: PAL-WL-032\n  resource: {{namespace: legacy}}\n  reason: migrating off the default account, INFRA-42\nadmission:\n  namespaces: {{sandbox: audit}}\n",
+            "policies: [{}]\nexceptions:\n- check: ACME-007\n  resource: {{namespace: legacy}}\n  reason: migrating off the default account, INFRA-42\n- check: PAL-WL-032\n  resource: {{namespace: legacy}}\n  reason: migrating off the default account, INFRA-42\nadmission:\n  namespaces: {{sandbox: audit}}\n  updates: all\n",
             support::repo_root().join("policy-examples").display()
         ),
     )
@@ -330,6 +330,11 @@ fn the_webhook_judges_with_user_policies_configuration_and_labels() {
     let mut same = review("e", "UPDATE", "shop", clean.clone());
     same["request"]["oldObject"] = clean.clone();
     assert_eq!(server.review("/validate", &same)["allowed"], true);
+    // With `admission.updates: all`, an update is also blamed for what the
+    // old object already had.
+    let mut unchanged = review("e2", "UPDATE", "shop", hub.clone());
+    unchanged["request"]["oldObject"] = hub.clone();
+    assert_eq!(server.review("/validate", &unchanged)["allowed"], false);
 
     // The configuration's exception holds in its namespace only.
     let mut default_account = clean_deployment("legacy", "payments");
@@ -350,6 +355,19 @@ fn the_webhook_judges_with_user_policies_configuration_and_labels() {
     let metrics = server.curl(&[&server.url("/metrics")]);
     assert!(metrics.contains("check=\"ACME-002\""), "{metrics}");
     server.stop();
+}
+
+/// The resources each webhook of printed manifests is sent, by webhook
+/// name: `validate.palisade.dev` -> `["configmaps", …]`.
+fn webhook_resources(manifests: &str) -> serde_json::Value {
+    let json = support::python(
+        "import sys, json, yaml\n\
+         docs = [d for d in yaml.safe_load_all(sys.stdin) if d]\n\
+         config = next(d for d in docs if d['kind'] == 'ValidatingWebhookConfiguration')\n\
+         print(json.dumps({w['name']: sorted(r for rule in w['rules'] for r in rule['resources']) for w in config['webhooks']}))\n",
+        manifests,
+    );
+    serde_json::from_str(&json).unwrap()
 }
 
 #[test]
@@ -389,6 +407,30 @@ fn the_installation_manifests_scan_clean() {
             && text.contains("values: [\"guard\", \"kube-system\"")
     );
     assert!(text.contains("--exempt-namespace=guard"));
+    // The webhook is sent the kinds the built-in checks judge.
+    let resources = webhook_resources(&text);
+    let default = resources["validate.palisade.dev"].to_string();
+    for resource in [
+        "pods",
+        "pods/ephemeralcontainers",
+        "deployments",
+        "cronjobs",
+        "podtemplates",
+        "services",
+        "ingresses",
+        "configmaps",
+        "secrets",
+    ] {
+        assert!(
+            default.contains(&format!("\"{resource}\"")),
+            "{resource}: {default}"
+        );
+    }
+    assert!(!default.contains("namespaces"), "{default}");
+    assert_eq!(
+        resources["warn.palisade.dev"],
+        resources["validate.palisade.dev"]
+    );
 
     support::palisade()
         .args([
@@ -429,12 +471,23 @@ fn copy_tree(from: &Path, to: &Path) {
 fn the_installed_configuration_and_policies_reach_the_pod() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    for policy in ["approved-registry", "replica-ceiling"] {
+    for policy in ["approved-registry", "replica-ceiling", "namespace-owner"] {
         copy_tree(
             &support::repo_root().join("policy-examples").join(policy),
             &site.join("policies").join(policy),
         );
     }
+    // A policy on a custom resource, which palisade cannot name a rule for.
+    let custom = site.join("policies").join("certificate-duration");
+    std::fs::create_dir_all(&custom).unwrap();
+    std::fs::write(
+        custom.join("policy.yaml"),
+        "id: ACME-090\ntitle: Certificates last at most 90 days\nseverity: medium\nkinds: [Certificate]\n\
+         description: Short-lived certificates limit what a stolen key is worth.\n\
+         remediation: Set spec.duration to 2160h or less.\n\
+         cel:\n  validations:\n  - expression: \"!has(object.spec.duration) || object.spec.duration != '8760h'\"\n    message: the certificate lasts a year\n",
+    )
+    .unwrap();
     std::fs::write(
         site.join("palisade.yaml"),
         "policies: [./policies]\nfail-on: medium\n",
@@ -476,6 +529,18 @@ fn the_installed_configuration_and_policies_reach_the_pod() {
         String::from_utf8_lossy(&printed.stderr)
     );
     let text = String::from_utf8(printed.stdout).unwrap();
+    // The configuration's Namespace policy puts namespaces in the rules
+    // of every mode; the custom resource is left to the user, who is told.
+    let resources = webhook_resources(&text);
+    for hook in ["validate", "warn", "audit"] {
+        let sent = resources[format!("{hook}.palisade.dev")].to_string();
+        assert!(sent.contains("\"namespaces\""), "{hook}: {sent}");
+    }
+    let notes = String::from_utf8_lossy(&printed.stderr);
+    assert!(
+        notes.contains("ACME-090 judges Certificate, which is not a built-in kind"),
+        "{notes}"
+    );
     let manifests = dir.path().join("webhook.yaml");
     std::fs::write(&manifests, &text).unwrap();
     let (code, report) = support::scan_json(&[manifests.to_str().unwrap()]);
@@ -523,6 +588,9 @@ fn the_installed_configuration_and_policies_reach_the_pod() {
             "palisade.yaml",
             "policies/approved-registry/policy.rego",
             "policies/approved-registry/policy.yaml",
+            "policies/certificate-duration/policy.yaml",
+            "policies/namespace-owner/policy.rego",
+            "policies/namespace-owner/policy.yaml",
             "policies/replica-ceiling/policy.yaml"
         ]
     );

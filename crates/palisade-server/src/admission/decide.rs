@@ -74,6 +74,17 @@ impl Modes {
     }
 }
 
+/// What an UPDATE is blamed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UpdateScope {
+    /// Only findings the old object did not have: a running workload can
+    /// still be scaled or relabelled while its old problems are fixed.
+    #[default]
+    Changes,
+    /// Every finding of the new object, as on CREATE.
+    All,
+}
+
 /// A verdict and what it rests on.
 #[derive(Debug, Clone)]
 pub struct Decision {
@@ -93,8 +104,7 @@ pub struct Admission {
     /// Findings at or above this severity deny in enforce mode; the rest
     /// are warnings. The same threshold as `palisade scan --fail-on`.
     fail_on: Severity,
-    /// On UPDATE, also blame problems the old object already had.
-    judge_unchanged: bool,
+    updates: UpdateScope,
 }
 
 /// Subresources whose writes change what runs: `kubectl debug` adds
@@ -104,12 +114,12 @@ const JUDGED_SUBRESOURCES: [&str; 1] = ["ephemeralcontainers"];
 impl Admission {
     /// `engine` should hold the checks that judge one object at a time
     /// (see [`single_object_checks`]): admission sees no inventory.
-    pub fn new(engine: Engine, modes: Modes, fail_on: Severity, judge_unchanged: bool) -> Self {
+    pub fn new(engine: Engine, modes: Modes, fail_on: Severity, updates: UpdateScope) -> Self {
         Admission {
             engine,
             modes,
             fail_on,
-            judge_unchanged,
+            updates,
         }
     }
 
@@ -180,7 +190,7 @@ impl Admission {
             return unjudged(Self::allow(&request.uid));
         };
         let mut findings = self.findings_of(object, Some(request));
-        if operation == "UPDATE" && !self.judge_unchanged {
+        if operation == "UPDATE" && self.updates == UpdateScope::Changes {
             // An update is blamed only for what it changes: problems the
             // old object already had are not its doing.
             if let Some(old) = request.old_object.as_ref().filter(|o| o.is_object()) {

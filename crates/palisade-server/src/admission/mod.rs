@@ -4,5 +4,7 @@
 mod decide;
 mod review;
 
-pub use decide::{engine, single_object_checks, Admission, Decision, Mode, ModeSource, Modes};
+pub use decide::{
+    engine, single_object_checks, Admission, Decision, Mode, ModeSource, Modes, UpdateScope,
+};
 pub use review::{AdmissionRequest, AdmissionResponse, ReviewError};

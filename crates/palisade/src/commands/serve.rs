@@ -4,11 +4,13 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use palisade_core::Severity;
-use palisade_server::admission::{Admission, Mode, Modes};
+use palisade_server::admission::{Admission, Mode, Modes, UpdateScope};
 use palisade_server::http::{Limits, Webhook};
 
 use crate::catalogue::Catalogue;
-use crate::cli::{AdmissionArgs, AdmissionMode, ScanArgs, ServeCommand, Threshold};
+use crate::cli::{
+    AdmissionArgs, AdmissionMode, AdmissionUpdates, ScanArgs, ServeCommand, Threshold,
+};
 use crate::exit;
 
 fn mode(mode: AdmissionMode) -> Mode {
@@ -59,6 +61,38 @@ fn modes(args: &AdmissionArgs, config: Option<&crate::config::Config>) -> Result
     Ok(modes)
 }
 
+/// What the webhook judges with, from the configuration file as `palisade
+/// scan` reads it: `palisade admission manifests` builds the same, to send
+/// the webhook the kinds its checks read.
+pub(crate) struct Judging {
+    pub engine: palisade_engine::Engine,
+    /// The configuration's `fail-on`.
+    pub fail_on: Option<Threshold>,
+}
+
+impl Judging {
+    pub fn new(config: Option<&crate::config::Config>, catalogue: &Catalogue) -> Result<Judging> {
+        let (scan_args, policy) = match config {
+            Some(config) => {
+                let applied = config.apply(ScanArgs::defaults(), catalogue)?;
+                for notice in &applied.notices {
+                    eprintln!("palisade: warning: {notice}");
+                }
+                (applied.args, applied.policy)
+            }
+            None => (ScanArgs::defaults(), palisade_engine::Policy::default()),
+        };
+        let settings = super::scan::settings_of(&scan_args)?;
+        let selection = super::scan::selection_of(&scan_args, None, &policy);
+        let engine =
+            palisade_server::admission::engine(catalogue.checks, &selection, settings, policy)?;
+        Ok(Judging {
+            engine,
+            fail_on: scan_args.fail_on,
+        })
+    }
+}
+
 fn admission(args: AdmissionArgs) -> Result<u8> {
     // The same configuration file as `palisade scan`, so that the gate and
     // the scan agree: checks, severities, settings, exceptions, policies.
@@ -67,33 +101,28 @@ fn admission(args: AdmissionArgs) -> Result<u8> {
         None => None,
     };
     let modes = modes(&args, config.as_ref())?;
+    let updates = match args
+        .updates
+        .or(config.as_ref().and_then(|c| c.admission().updates))
+    {
+        Some(AdmissionUpdates::All) => UpdateScope::All,
+        Some(AdmissionUpdates::Changes) | None => UpdateScope::Changes,
+    };
     let mut policy_dirs = config
         .as_ref()
         .map(crate::config::Config::policy_dirs)
         .unwrap_or_default();
     policy_dirs.extend(args.policies.dirs.iter().cloned());
     let catalogue = Catalogue::load(&policy_dirs, args.policies.limits())?;
-    let (scan_args, policy) = match &config {
-        Some(config) => {
-            let applied = config.apply(ScanArgs::defaults(), &catalogue)?;
-            for notice in &applied.notices {
-                eprintln!("palisade: warning: {notice}");
-            }
-            (applied.args, applied.policy)
-        }
-        None => (ScanArgs::defaults(), palisade_engine::Policy::default()),
-    };
-    let fail_on = match (args.fail_on, scan_args.fail_on) {
+    let judging = Judging::new(config.as_ref(), &catalogue)?;
+    let fail_on = match (args.fail_on, judging.fail_on) {
         (Some(severity), _) | (None, Some(Threshold::Severity(severity))) => severity,
         (None, None) => Severity::Low,
         (None, Some(Threshold::None)) => bail!(
             "the configuration's `fail-on: none` would never deny; give --fail-on, or use --default-mode warn"
         ),
     };
-    let settings = super::scan::settings_of(&scan_args)?;
-    let selection = super::scan::selection_of(&scan_args, None, &policy);
-    let engine =
-        palisade_server::admission::engine(catalogue.checks, &selection, settings, policy)?;
+    let engine = judging.engine;
     eprintln!(
         "palisade: judging with {} checks ({} user policies)",
         engine.checks().len(),
@@ -104,7 +133,7 @@ fn admission(args: AdmissionArgs) -> Result<u8> {
         deadline: Duration::from_secs(args.deadline.max(1)),
         ..Limits::default()
     };
-    let webhook = Webhook::new(Admission::new(engine, modes, fail_on, false), limits)
+    let webhook = Webhook::new(Admission::new(engine, modes, fail_on, updates), limits)
         .context("cannot start the judging threads")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

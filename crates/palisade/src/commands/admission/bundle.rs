@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::catalogue::Catalogue;
-use crate::cli::ScanArgs;
+use crate::config::Config;
 
 /// Where the ConfigMap is mounted in the webhook's pod.
 pub const MOUNT: &str = "/etc/palisade";
@@ -52,13 +52,9 @@ impl Bundle {
     }
 }
 
-/// Reads and checks the configuration the way `palisade serve admission`
-/// will (so a mistake fails here, not in the cluster), then gathers it.
-pub fn bundle(config_path: &Path) -> Result<Bundle> {
-    let config = crate::config::find(Some(config_path), false)?.context("no configuration file")?;
-    let catalogue = Catalogue::load(&config.policy_dirs(), Default::default())?;
-    config.apply(ScanArgs::defaults(), &catalogue)?;
-
+/// Gathers the configuration and what it names; `catalogue` holds its
+/// policies, loaded (and the file checked) as the server will.
+pub fn bundle(config: &Config, catalogue: &Catalogue) -> Result<Bundle> {
     let base = config.path().parent().unwrap_or(Path::new("."));
     let mut sources = vec![config.path().to_path_buf()];
     for policy in &catalogue.policies.policies {

@@ -6,7 +6,10 @@ use std::io::Write;
 use anyhow::{bail, Context, Result};
 
 use super::bundle::{Bundle, MOUNT};
+use super::rules::Rules;
+use crate::catalogue::Catalogue;
 use crate::cli::ManifestsArgs;
+use crate::commands::serve::Judging;
 use crate::exit;
 
 /// Standard base64, for the webhook's `caBundle`.
@@ -61,16 +64,58 @@ fn config_volume(bundle: &Bundle) -> String {
     out
 }
 
+/// One webhook of the configuration: a mode, the namespaces whose label
+/// selects it, and what happens when palisade cannot answer.
+struct Hook {
+    name: &'static str,
+    path: &'static str,
+    /// `NotIn` the other modes' labels for the default, `In` its own.
+    operator: &'static str,
+    failure: &'static str,
+    /// Cluster-scoped objects have no namespace label to choose a mode by;
+    /// the default webhook alone judges them.
+    cluster_scoped: bool,
+}
+
+const HOOKS: [Hook; 3] = [
+    Hook {
+        name: "validate",
+        path: "/validate",
+        operator: "NotIn",
+        failure: "Fail",
+        cluster_scoped: true,
+    },
+    Hook {
+        name: "warn",
+        path: "/validate/warn",
+        operator: "In",
+        failure: "Ignore",
+        cluster_scoped: false,
+    },
+    Hook {
+        name: "audit",
+        path: "/validate/audit",
+        operator: "In",
+        failure: "Ignore",
+        cluster_scoped: false,
+    },
+];
+
 /// One entry of the ValidatingWebhookConfiguration.
-fn webhook_entry(
-    ns: &str,
-    ca_bundle: &str,
-    name: &str,
-    path: &str,
-    operator: &str,
-    labels: &str,
-    failure: &str,
-) -> String {
+fn webhook_entry(ns: &str, ca_bundle: &str, hook: &Hook, rules: &Rules) -> String {
+    let Hook {
+        name,
+        path,
+        operator,
+        failure,
+        cluster_scoped,
+    } = hook;
+    let labels = if *operator == "NotIn" {
+        r#"["warn", "audit"]"#.to_string()
+    } else {
+        format!(r#"["{name}"]"#)
+    };
+    let rules = rules.yaml(*cluster_scoped);
     format!(
         r#"- name: {name}.palisade.dev
   admissionReviewVersions: ["v1"]
@@ -94,19 +139,7 @@ fn webhook_entry(
       operator: {operator}
       values: {labels}
   rules:
-  - operations: ["CREATE", "UPDATE"]
-    apiGroups: [""]
-    apiVersions: ["v1"]
-    resources: ["pods", "pods/ephemeralcontainers", "replicationcontrollers", "podtemplates"]
-  - operations: ["CREATE", "UPDATE"]
-    apiGroups: ["apps"]
-    apiVersions: ["v1"]
-    resources: ["deployments", "statefulsets", "daemonsets", "replicasets"]
-  - operations: ["CREATE", "UPDATE"]
-    apiGroups: ["batch"]
-    apiVersions: ["v1"]
-    resources: ["jobs", "cronjobs"]
-"#
+{rules}"#
     )
 }
 
@@ -125,25 +158,33 @@ pub fn manifests(args: ManifestsArgs) -> Result<u8> {
         bail!("{}: not a PEM certificate", args.ca_bundle.display());
     }
     let ca_bundle = base64(&ca);
-    let webhooks: String = [
-        ("validate", "/validate", "NotIn", "Fail"),
-        ("warn", "/validate/warn", "In", "Ignore"),
-        ("audit", "/validate/audit", "In", "Ignore"),
-    ]
-    .iter()
-    .map(|(name, path, operator, failure)| {
-        let labels = if *operator == "NotIn" {
-            r#"["warn", "audit"]"#.to_string()
-        } else {
-            format!(r#"["{name}"]"#)
-        };
-        webhook_entry(ns, &ca_bundle, name, path, operator, &labels, failure)
-    })
-    .collect();
+    // The configuration is checked as the server will check it, so a
+    // mistake fails here rather than in the cluster.
+    let file = match &args.config {
+        Some(path) => {
+            Some(crate::config::find(Some(path), false)?.context("no configuration file")?)
+        }
+        None => None,
+    };
+    let catalogue = match &file {
+        Some(file) => Catalogue::load(&file.policy_dirs(), Default::default())?,
+        None => Catalogue::built_in(),
+    };
+    let judging = Judging::new(file.as_ref(), &catalogue)?;
+    let rules = Rules::for_checks(judging.engine.checks());
+    for (kind, check) in &rules.unknown {
+        eprintln!(
+            "palisade: note: {check} judges {kind}, which is not a built-in kind; add its resource to the webhook's rules by hand to gate it"
+        );
+    }
+    let webhooks: String = HOOKS
+        .iter()
+        .map(|hook| webhook_entry(ns, &ca_bundle, hook, &rules))
+        .collect();
     let image = &args.image;
     let replicas = args.replicas;
-    let config = match &args.config {
-        Some(path) => Some(super::bundle::bundle(path)?),
+    let config = match &file {
+        Some(file) => Some(super::bundle::bundle(file, &catalogue)?),
         None => None,
     };
     let config_map = config
@@ -357,6 +398,7 @@ spec:
 # (enforce when absent): enforce fails closed (failurePolicy: Fail), warn
 # and audit never deny and so fail open. Timeouts are above the server's own
 # deadline; palisade's namespace and the control plane's are not judged.
+# The rules name the kinds the checks and policies judge.
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingWebhookConfiguration
 metadata:

@@ -3,6 +3,7 @@
 mod bundle;
 mod certs;
 mod manifests;
+mod rules;
 
 use std::io::Write;
 
