@@ -22,7 +22,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RELEASE = os.path.join(ROOT, "target", "release")
+RELEASE = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release")
 NAME = "palisade-webhook.palisade.svc"
 
 
@@ -92,7 +92,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", default="1,4,16,64")
     args = parser.parse_args()
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "palisade",
+    # `--example` alone would build only the example: name the binary too.
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "palisade", "--bin", "palisade",
                     "-p", "palisade-server", "--example", "load"], cwd=ROOT, check=True)
     palisade = os.path.join(RELEASE, "palisade")
     load = os.path.join(RELEASE, "examples", "load")

@@ -61,9 +61,14 @@ fn main() {
     })
     .to_string()
     .into_bytes();
-    let mut latencies = Vec::with_capacity(50_000);
+    // DECIDE_BENCH_N: fewer rounds, for a profiler.
+    let rounds: usize = std::env::var("DECIDE_BENCH_N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(50_000);
+    let mut latencies = Vec::with_capacity(rounds);
     let started = Instant::now();
-    for _ in 0..50_000 {
+    for _ in 0..rounds {
         let t = Instant::now();
         let request = AdmissionRequest::decode(&body).expect("review");
         let decision = judge.decide(&request);
