@@ -3,38 +3,40 @@
 //! the same verdict in `palisade scan` and at admission.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
 thread_local! {
-    static CURRENT: RefCell<Option<Value>> = const { RefCell::new(None) };
+    // Shared, not copied, with the inputs of the objects judged under it.
+    static CURRENT: RefCell<Option<Arc<Value>>> = const { RefCell::new(None) };
 }
 
 /// Runs `f` with `request` (an `AdmissionRequest`, `object` and
 /// `oldObject` included) as the request of the objects judged inside.
 pub fn with_request<R>(request: Value, f: impl FnOnce() -> R) -> R {
-    struct Restore(Option<Value>);
+    struct Restore(Option<Arc<Value>>);
     impl Drop for Restore {
         fn drop(&mut self) {
             let previous = self.0.take();
             CURRENT.with(|c| *c.borrow_mut() = previous);
         }
     }
-    let previous = CURRENT.with(|c| c.borrow_mut().replace(request));
+    let previous = CURRENT.with(|c| c.borrow_mut().replace(Arc::new(request)));
     let _restore = Restore(previous);
     f()
 }
 
 /// The request judging `object`: the one set by [`with_request`] when its
 /// object is this one, or a CREATE of `object`.
-pub(crate) fn current_for(object: &Value) -> Value {
+pub(crate) fn current_for(object: &Value) -> Arc<Value> {
     let set = CURRENT.with(|c| {
         c.borrow()
             .as_ref()
             .filter(|r| r.get("object") == Some(object))
             .cloned()
     });
-    set.unwrap_or_else(|| synthetic_create(object))
+    set.unwrap_or_else(|| Arc::new(synthetic_create(object)))
 }
 
 /// What the API server would send when `object` is created.
