@@ -95,7 +95,8 @@ def main():
     # `--example` alone would build only the example: name the binary too.
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "palisade", "--bin", "palisade",
                     "-p", "palisade-server", "--example", "load"], cwd=ROOT, check=True)
-    palisade = os.path.join(RELEASE, "palisade")
+    # PALISADE_BIN: another build of the server, to compare two builds.
+    palisade = os.environ.get("PALISADE_BIN", os.path.join(RELEASE, "palisade"))
     load = os.path.join(RELEASE, "examples", "load")
     with tempfile.TemporaryDirectory() as tmp:
         certs = os.path.join(tmp, "certs")

@@ -33,9 +33,11 @@ pub struct Limits {
     /// Larger bodies are refused (413). The API server caps objects at
     /// about 3 MiB; a review holds the object twice on UPDATE.
     pub max_body: usize,
-    /// The whole request, TLS handshake to response; below the webhook's
+    /// For the TLS handshake and the headers, then for a slot and the
+    /// body together; below the webhook's
     /// `timeoutSeconds` so that palisade, not the API server, decides what
-    /// a slow request gets.
+    /// a slow request gets. Judging itself is bounded by each user
+    /// policy's time limit.
     pub deadline: Duration,
     /// Requests judged at once; more wait for a slot until the deadline.
     pub max_in_flight: usize,
@@ -59,11 +61,6 @@ pub struct Webhook {
     metrics: Metrics,
     limits: Limits,
     slots: Semaphore,
-    /// Where requests are judged: a fixed set of threads, one per core,
-    /// off the runtime's workers. Fixed, because each keeps warm what the
-    /// user policies compile for it (Rego machines, CEL functions); a
-    /// thread per request would build them again and again.
-    judges: rayon::ThreadPool,
 }
 
 type Reply = Response<Full<Bytes>>;
@@ -88,25 +85,13 @@ fn mode_name(mode: Mode) -> &'static str {
 }
 
 impl Webhook {
-    pub fn new(
-        admission: Admission,
-        limits: Limits,
-    ) -> Result<Arc<Webhook>, rayon::ThreadPoolBuildError> {
-        let judges = rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("palisade-judge-{i}"))
-            // A panic while judging loses that request only (its sender
-            // is dropped and the client gets a 500), never the server.
-            .panic_handler(|_| {
-                eprintln!("palisade: a request could not be judged (internal error)")
-            })
-            .build()?;
-        Ok(Arc::new(Webhook {
+    pub fn new(admission: Admission, limits: Limits) -> Arc<Webhook> {
+        Arc::new(Webhook {
             admission: Arc::new(admission),
             metrics: Metrics::default(),
             slots: Semaphore::new(limits.max_in_flight.max(1)),
             limits,
-            judges,
-        }))
+        })
     }
 
     async fn route(self: Arc<Self>, request: Request<Incoming>) -> Result<Reply, Infallible> {
@@ -176,30 +161,26 @@ impl Webhook {
             Ok(review) => review,
             Err(e) => return rejected(StatusCode::BAD_REQUEST, e.to_string()),
         };
-        let admission = Arc::clone(&self.admission);
-        let (verdict, judged) = tokio::sync::oneshot::channel();
-        self.judges.spawn(move || {
-            // The receiver is gone when the deadline passed first.
-            let _ = verdict.send(admission.decide_labelled(&review, label));
-        });
-        let decision = match tokio::time::timeout(remaining(), judged).await {
-            Ok(Ok(decision)) => decision,
-            Ok(Err(_)) => {
-                self.metrics.request("error", started.elapsed());
-                return reply(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    text,
-                    "the request could not be judged\n",
-                );
-            }
-            Err(_) => {
-                self.metrics.request("error", started.elapsed());
-                return reply(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    text,
-                    "the request could not be judged in time\n",
-                );
-            }
+        // Judged here, on the runtime's worker (one per core), not handed
+        // to a pool: a decision takes 50-300 µs, and the two thread
+        // wake-ups of a hand-off cost a quarter of the machine at that
+        // rate (measured: 4,300-4,700 against 5,000-6,100 requests/s with
+        // 20 policies). The workers are fixed, so each keeps warm what
+        // user policies compile for it; no evaluation outlives its
+        // policy's time limit, so a worker is never held for long.
+        let judged = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.admission.decide_labelled(&review, label)
+        }));
+        let Ok(decision) = judged else {
+            // A panic while judging loses that request only, never the
+            // server.
+            eprintln!("palisade: a request could not be judged (internal error)");
+            self.metrics.request("error", started.elapsed());
+            return reply(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                text,
+                "the request could not be judged\n",
+            );
         };
         if let (true, Some(mode)) = (decision.record, decision.mode) {
             for finding in &decision.findings {

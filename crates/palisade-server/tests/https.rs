@@ -74,8 +74,7 @@ fn start(limits: Limits) -> Running {
             UpdateScope::Changes,
         ),
         limits,
-    )
-    .expect("judging threads");
+    );
     let tls = palisade_server::tls::server_config(&cert, &key).unwrap();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -133,8 +133,7 @@ fn admission(args: AdmissionArgs) -> Result<u8> {
         deadline: Duration::from_secs(args.deadline.max(1)),
         ..Limits::default()
     };
-    let webhook = Webhook::new(Admission::new(engine, modes, fail_on, updates), limits)
-        .context("cannot start the judging threads")?;
+    let webhook = Webhook::new(Admission::new(engine, modes, fail_on, updates), limits);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
