@@ -71,6 +71,14 @@ impl PolicySet {
             .map(|p| p.check as &'static dyn Check)
             .collect()
     }
+
+    /// `built_in` followed by these policies: one catalogue, kept for the
+    /// life of the process as the built-in one is.
+    pub fn catalogue_with(&self, built_in: &[&'static dyn Check]) -> &'static [&'static dyn Check] {
+        let mut checks = built_in.to_vec();
+        checks.extend(self.checks());
+        Box::leak(checks.into_boxed_slice())
+    }
 }
 
 /// Loads every policy under `roots`. All problems are reported at once,

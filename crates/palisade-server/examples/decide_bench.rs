@@ -14,15 +14,12 @@ use serde_json::json;
 
 fn main() {
     // `decide_bench DIR`: with the user policies under DIR as well.
-    let mut checks: Vec<&'static dyn palisade_core::Check> = palisade_checks::catalogue().to_vec();
-    if let Some(dir) = std::env::args().nth(1) {
-        let policies =
-            palisade_policy::load(&[dir.into()], palisade_policy::LoadOptions::default())
-                .expect("policies");
-        checks.extend(policies.checks());
-    }
-    let catalogue: &'static [&'static dyn palisade_core::Check] =
-        Box::leak(checks.into_boxed_slice());
+    let catalogue = match std::env::args().nth(1) {
+        Some(dir) => palisade_policy::load(&[dir.into()], palisade_policy::LoadOptions::default())
+            .expect("policies")
+            .catalogue_with(palisade_checks::catalogue()),
+        None => palisade_checks::catalogue(),
+    };
     let engine = palisade_server::admission::engine(
         catalogue,
         &palisade_engine::Selection::default(),

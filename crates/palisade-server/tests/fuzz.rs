@@ -26,15 +26,12 @@ fn repository() -> PathBuf {
 /// The webhook's judge with everything it can run: the built-in checks
 /// and the example policies, with a warn namespace and an audit one.
 static JUDGE: LazyLock<Admission> = LazyLock::new(|| {
-    let policies = palisade_policy::load(
+    let catalogue = palisade_policy::load(
         &[repository().join("policy-examples")],
         palisade_policy::LoadOptions::default(),
     )
-    .expect("the example policies load");
-    let mut checks: Vec<&'static dyn palisade_core::Check> = palisade_checks::catalogue().to_vec();
-    checks.extend(policies.checks());
-    let catalogue: &'static [&'static dyn palisade_core::Check] =
-        Box::leak(checks.into_boxed_slice());
+    .expect("the example policies load")
+    .catalogue_with(palisade_checks::catalogue());
     let engine = palisade_server::admission::engine(
         catalogue,
         &palisade_engine::Selection::default(),

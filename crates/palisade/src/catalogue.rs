@@ -52,10 +52,8 @@ impl Catalogue {
                 );
             }
         }
-        let mut checks: Vec<&'static dyn Check> = built_in.to_vec();
-        checks.extend(policies.checks());
         Ok(Catalogue {
-            checks: Box::leak(checks.into_boxed_slice()),
+            checks: policies.catalogue_with(built_in),
             policies,
         })
     }
