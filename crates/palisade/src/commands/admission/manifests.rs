@@ -172,6 +172,11 @@ pub fn manifests(args: ManifestsArgs) -> Result<u8> {
     };
     let judging = Judging::new(file.as_ref(), &catalogue)?;
     let rules = Rules::for_checks(judging.engine.checks());
+    if rules.is_empty() {
+        eprintln!(
+            "palisade: note: no selected check judges objects one at a time; the webhook would be sent nothing"
+        );
+    }
     for (kind, check) in &rules.unknown {
         eprintln!(
             "palisade: note: {check} judges {kind}, which is not a built-in kind; add its resource to the webhook's rules by hand to gate it"

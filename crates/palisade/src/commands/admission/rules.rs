@@ -194,6 +194,11 @@ impl Rules {
         }
     }
 
+    /// Whether no kind is sent at all.
+    pub fn is_empty(&self) -> bool {
+        self.namespaced.is_empty() && self.cluster.is_empty()
+    }
+
     /// The `rules:` list of one webhook, in YAML at the webhook entry's
     /// indentation; `cluster_scoped` adds the cluster-scoped kinds.
     pub fn yaml(&self, cluster_scoped: bool) -> String {
@@ -202,6 +207,11 @@ impl Rules {
             for (key, resources) in &self.cluster {
                 merged.entry(*key).or_default().extend(resources);
             }
+        }
+        if merged.is_empty() {
+            // Valid, and matching nothing: no selected check judges objects
+            // one at a time.
+            return "    []\n".to_string();
         }
         let mut out = String::new();
         for ((group, version), resources) in merged {
@@ -255,5 +265,12 @@ mod tests {
             rules.unknown.get("Certificate").map(String::as_str),
             Some("ACME-3")
         );
+    }
+
+    #[test]
+    fn no_judging_check_gives_an_empty_list() {
+        assert!(Rules::default().is_empty());
+        let yaml = format!("rules:\n{}", Rules::default().yaml(true));
+        assert_eq!(yaml, "rules:\n    []\n");
     }
 }
