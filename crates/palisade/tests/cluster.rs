@@ -61,26 +61,39 @@ fn start() -> Option<Server> {
         eprintln!("skipped: no kube-apiserver built (run .ci/kube/build-kube-apiserver.sh)");
         return None;
     }
-    let dir = tempfile::Builder::new()
-        .prefix("palisade-kube.")
-        .tempdir()
-        .expect("temp dir")
-        .keep();
-    let output = Process::new("bash")
-        .arg(repo_root().join(".ci/kube/start-apiserver.sh"))
-        .env("KUBE_TEST_DIR", &dir)
-        // No controller-manager runs, so no `default` ServiceAccount is
-        // made; Pods are admitted without one.
-        .env(
-            "KUBE_APISERVER_EXTRA_ARGS",
-            "--disable-admission-plugins=ServiceAccount",
-        )
-        .output()
-        .expect("start-apiserver.sh runs");
-    let server = Server {
-        kubeconfig: dir.join("kubeconfig"),
-        dir,
-        url: String::new(),
+    // The tests start their servers in parallel, each on free ports picked
+    // by the script; two can pick the same port between its check and its
+    // use, so a start that lost that race is tried again.
+    let mut attempts = 0;
+    let (server, output) = loop {
+        attempts += 1;
+        let dir = tempfile::Builder::new()
+            .prefix("palisade-kube.")
+            .tempdir()
+            .expect("temp dir")
+            .keep();
+        let output = Process::new("bash")
+            .arg(repo_root().join(".ci/kube/start-apiserver.sh"))
+            .env("KUBE_TEST_DIR", &dir)
+            // No controller-manager runs, so no `default` ServiceAccount
+            // is made; Pods are admitted without one.
+            .env(
+                "KUBE_APISERVER_EXTRA_ARGS",
+                "--disable-admission-plugins=ServiceAccount",
+            )
+            .output()
+            .expect("start-apiserver.sh runs");
+        let server = Server {
+            kubeconfig: dir.join("kubeconfig"),
+            dir,
+            url: String::new(),
+        };
+        let lost_port_race = !output.status.success()
+            && String::from_utf8_lossy(&output.stderr).contains("address already in use");
+        if lost_port_race && attempts < 4 {
+            continue;
+        }
+        break (server, output);
     };
     assert!(
         output.status.success(),
