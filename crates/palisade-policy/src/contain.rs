@@ -1,7 +1,7 @@
 //! A policy engine that panics on an object must fail that policy on that
-//! object, not the scan or the webhook: the `cel` crate still stops with
-//! `todo!()` on some runtime types (a comprehension over a string, found
-//! by the webhook's fuzz test). The panic's own message may quote the
+//! object, not the scan or the webhook: the `cel` crate still panics on
+//! some runtime types it leaves unimplemented (a comprehension over a
+//! string, found by the webhook's fuzz test). The panic's own message may quote the
 //! object, a Secret's value among them, so it is neither printed nor kept.
 
 use std::cell::Cell;

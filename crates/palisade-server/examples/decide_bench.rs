@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use palisade_core::{Settings, Severity};
+use palisade_core::Severity;
 use palisade_server::admission::{Admission, AdmissionRequest, Modes, UpdateScope};
 use serde_json::json;
 
@@ -20,13 +20,7 @@ fn main() {
             .catalogue_with(palisade_checks::catalogue()),
         None => palisade_checks::catalogue(),
     };
-    let engine = palisade_server::admission::engine(
-        catalogue,
-        &palisade_engine::Selection::default(),
-        Settings::default(),
-        palisade_engine::Policy::default(),
-    )
-    .expect("checks");
+    let engine = palisade_server::admission::unconfigured_engine(catalogue).expect("checks");
     let judge = Admission::new(
         engine,
         Modes::default(),

@@ -33,11 +33,10 @@ pub struct Limits {
     /// Larger bodies are refused (413). The API server caps objects at
     /// about 3 MiB; a review holds the object twice on UPDATE.
     pub max_body: usize,
-    /// For the TLS handshake and the headers, then for a slot and the
-    /// body together; below the webhook's
-    /// `timeoutSeconds` so that palisade, not the API server, decides what
-    /// a slow request gets. Judging itself is bounded by each user
-    /// policy's time limit.
+    /// For the TLS handshake and the headers, then for a slot and the body
+    /// together; below the webhook's `timeoutSeconds` so that palisade, not
+    /// the API server, decides what a slow request gets. Judging itself is
+    /// bounded by each user policy's time limit.
     pub deadline: Duration,
     /// Requests judged at once; more wait for a slot until the deadline.
     pub max_in_flight: usize,

@@ -1,6 +1,6 @@
 //! Admission verdicts with palisade's own checks.
 
-use palisade_core::{Settings, Severity};
+use palisade_core::Severity;
 use palisade_server::admission::{Admission, AdmissionRequest, Mode, Modes, UpdateScope};
 use serde_json::{json, Value};
 
@@ -11,13 +11,8 @@ fn admission(fail_on: Severity) -> Admission {
 fn admission_judging(fail_on: Severity, updates: UpdateScope) -> Admission {
     // As `palisade scan` selects them (checks needing configuration, such
     // as the registry allow-list, stay off), then those admission can run.
-    let engine = palisade_server::admission::engine(
-        palisade_checks::catalogue(),
-        &palisade_engine::Selection::default(),
-        Settings::default(),
-        palisade_engine::Policy::default(),
-    )
-    .expect("checks");
+    let engine = palisade_server::admission::unconfigured_engine(palisade_checks::catalogue())
+        .expect("checks");
     let mut modes = Modes::default();
     modes.namespaces.insert("staging".into(), Mode::Warn);
     modes.namespaces.insert("lab".into(), Mode::Audit);

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 use palisade_collect::manifest::{document_chunks, parse_chunk, resources_from_document, Limits};
-use palisade_core::{Settings, Severity};
+use palisade_core::Severity;
 use palisade_server::admission::{Admission, AdmissionRequest, Mode, Modes, UpdateScope};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
@@ -32,13 +32,7 @@ static JUDGE: LazyLock<Admission> = LazyLock::new(|| {
     )
     .expect("the example policies load")
     .catalogue_with(palisade_checks::catalogue());
-    let engine = palisade_server::admission::engine(
-        catalogue,
-        &palisade_engine::Selection::default(),
-        Settings::default(),
-        palisade_engine::Policy::default(),
-    )
-    .expect("checks");
+    let engine = palisade_server::admission::unconfigured_engine(catalogue).expect("checks");
     let mut modes = Modes::default();
     modes.namespaces.insert("staging".into(), Mode::Warn);
     modes.namespaces.insert("lab".into(), Mode::Audit);

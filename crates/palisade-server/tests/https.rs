@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use palisade_core::{Settings, Severity};
+use palisade_core::Severity;
 use palisade_server::admission::{Admission, Modes, UpdateScope};
 use palisade_server::http::{Limits, Webhook};
 use serde_json::json;
@@ -59,13 +59,8 @@ fn certificate(dir: &Path) -> (PathBuf, PathBuf) {
 fn start(limits: Limits) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let (cert, key) = certificate(dir.path());
-    let engine = palisade_server::admission::engine(
-        palisade_checks::catalogue(),
-        &palisade_engine::Selection::default(),
-        Settings::default(),
-        palisade_engine::Policy::default(),
-    )
-    .expect("checks");
+    let engine = palisade_server::admission::unconfigured_engine(palisade_checks::catalogue())
+        .expect("checks");
     let webhook = Webhook::new(
         Admission::new(
             engine,

@@ -273,3 +273,16 @@ pub fn engine(
         .with_catalogue(catalogue)
         .with_policy(policy))
 }
+
+/// [`engine`] without a configuration file: the default selection,
+/// settings and exceptions.
+pub fn unconfigured_engine(
+    catalogue: &'static [&'static dyn palisade_core::Check],
+) -> Result<Engine, palisade_engine::SelectionError> {
+    engine(
+        catalogue,
+        &palisade_engine::Selection::default(),
+        palisade_core::Settings::default(),
+        palisade_engine::Policy::default(),
+    )
+}

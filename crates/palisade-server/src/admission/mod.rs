@@ -5,6 +5,7 @@ mod decide;
 mod review;
 
 pub use decide::{
-    engine, single_object_checks, Admission, Decision, Mode, ModeSource, Modes, UpdateScope,
+    engine, single_object_checks, unconfigured_engine, Admission, Decision, Mode, ModeSource,
+    Modes, UpdateScope,
 };
 pub use review::{AdmissionRequest, AdmissionResponse, ReviewError};
